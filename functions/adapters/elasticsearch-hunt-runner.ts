@@ -1,0 +1,114 @@
+import { Client, errors } from '@elastic/elasticsearch';
+import { HuntQueryError, MalformedResponseError } from '../core/errors';
+import type { HuntConfig } from '../core/hunt-config';
+import { buildHuntRequest, type HuntRequest } from '../core/hunt-request';
+import { parseHuntResponse, type HuntRows } from '../core/esql-result';
+import type { HuntDefinition } from '../core/hunts/hunt-definition';
+import type { HuntRunner } from '../core/ports';
+import { DEFAULT_RETRY, withRetry, type RetryContext, type RetryPolicy } from '../core/retry';
+import type { ElasticsearchConnection } from './elasticsearch-connection';
+
+/**
+ * The v9 client announces `compatible-with=9`, which 8.x servers reject. Both 8.x (8.15+) and 9.x
+ * servers accept `compatible-with=8`, so every request declares that.
+ */
+export const COMPATIBILITY_MEDIA_TYPE = 'application/vnd.elasticsearch+json; compatible-with=8';
+
+export function createElasticsearchClient(connection: ElasticsearchConnection, requestTimeoutMs = 60_000): Client {
+  const options = {
+    auth: connection.apiKey !== undefined
+      ? { apiKey: connection.apiKey }
+      : { username: connection.username as string, password: connection.password as string },
+    headers: { accept: COMPATIBILITY_MEDIA_TYPE, 'content-type': COMPATIBILITY_MEDIA_TYPE },
+    // Retries live in one place (HuntRunner), where they are bounded by the Lambda's remaining time.
+    maxRetries: 0,
+    requestTimeout: requestTimeoutMs,
+    compression: true,
+    ...(connection.caFingerprint ? { caFingerprint: connection.caFingerprint } : {}),
+  };
+  return new Client(connection.cloudId !== undefined ? { ...options, cloud: { id: connection.cloudId } } : { ...options, node: connection.node as string });
+}
+
+export interface ElasticsearchHuntRunnerOptions {
+  readonly retry?: RetryPolicy;
+  readonly retryContext?: RetryContext;
+}
+
+export class ElasticsearchHuntRunner implements HuntRunner {
+  constructor(
+    private readonly client: Client,
+    private readonly config: HuntConfig,
+    private readonly options: ElasticsearchHuntRunnerOptions = {},
+  ) {}
+
+  async run(hunt: HuntDefinition): Promise<HuntRows> {
+    const request = buildHuntRequest(hunt, this.config);
+    const patterns = request.indexPatterns.join(', ');
+    try {
+      const body = await withRetry(
+        () => this.query(request),
+        (error) => describe(error, patterns).retryable,
+        this.options.retry ?? DEFAULT_RETRY,
+        this.options.retryContext,
+      );
+      return parseHuntResponse(hunt, body);
+    } catch (error) {
+      if (error instanceof MalformedResponseError) throw error;
+      if (isUnknownIndex(error)) return { findings: [], truncated: false, partial: false, noData: true };
+      throw describe(error, patterns);
+    }
+  }
+
+  private async query(request: HuntRequest): Promise<unknown> {
+    // The client's types do not model named parameters ([{ name: value }]); this is the one place that says so.
+    const params = request.params as unknown as number[];
+    return this.client.esql.query({ query: request.query, params, filter: request.filter as never, format: 'json', columnar: false });
+  }
+}
+
+/** Older servers answer `verification_exception: Unknown index [...]` when no index matches a pattern. */
+function isUnknownIndex(error: unknown): boolean {
+  return error instanceof errors.ResponseError && error.meta.statusCode === 400 && /Unknown index/i.test(reasonOf(error));
+}
+
+function reasonOf(error: InstanceType<typeof errors.ResponseError>): string {
+  const body = error.meta.body as { error?: { type?: string; reason?: string; root_cause?: { reason?: string }[] } } | string | undefined;
+  if (typeof body === 'string') return body.slice(0, 500);
+  const reason = body?.error?.reason ?? body?.error?.root_cause?.[0]?.reason ?? '';
+  return `${body?.error?.type ?? 'error'}: ${reason}`.slice(0, 500);
+}
+
+/** Turns a client error into an operator-facing message (never including credentials) and a retry verdict. */
+export function describe(error: unknown, indexPatterns: string): HuntQueryError {
+  if (error instanceof HuntQueryError) return error;
+  if (error instanceof errors.ResponseError) {
+    const status = error.meta.statusCode ?? 0;
+    const reason = reasonOf(error);
+    switch (status) {
+      case 401:
+        return new HuntQueryError('Elasticsearch rejected the credentials (401): the API key or password in the secret is wrong, expired or revoked. Update the secret.', false, status);
+      case 403:
+        return new HuntQueryError(`Elasticsearch denied the query (403): the credentials need the "read" and "view_index_metadata" index privileges on ${indexPatterns}. Server said: ${reason}`, false, status);
+      case 429:
+      case 502:
+      case 503:
+      case 504:
+        return new HuntQueryError(`Elasticsearch is overloaded or unavailable (${status}) and did not recover within the retry budget: ${reason}`, true, status);
+      case 400:
+        if (/media_type_header_exception/.test(reason)) {
+          return new HuntQueryError(`Elasticsearch rejected the REST compatibility headers; only 8.15+ and 9.x are supported: ${reason}`, false, status);
+        }
+        if (/verification_exception/.test(reason)) {
+          return new HuntQueryError(`ES|QL rejected the hunt on ${indexPatterns} (are the Elastic Defend mappings installed?): ${reason}`, false, status);
+        }
+        return new HuntQueryError(`Elasticsearch rejected the hunt (400): ${reason}`, false, status);
+      default:
+        return new HuntQueryError(`Elasticsearch answered ${status}: ${reason}`, status >= 500, status);
+    }
+  }
+  if (error instanceof errors.TimeoutError) return new HuntQueryError('Elasticsearch did not answer before the request timeout', true);
+  if (error instanceof errors.ConnectionError) return new HuntQueryError(`Cannot reach Elasticsearch: ${error.message}`, true);
+  if (error instanceof errors.DeserializationError) return new HuntQueryError('Elasticsearch sent a response that is not valid JSON', true);
+  if (error instanceof errors.ProductNotSupportedError) return new HuntQueryError('The server at the configured node is not Elasticsearch', false);
+  return new HuntQueryError(error instanceof Error ? error.message : String(error), false);
+}

@@ -1,0 +1,88 @@
+import { ConfigurationError } from './errors';
+import { HUNTS, type HuntId } from './hunts';
+import type { RarityThresholds } from './hunts/hunt-definition';
+
+/** Everything a deployment may tune about the hunts. Validated once, then passed around as data. */
+export interface HuntConfig {
+  /** Days of events each hunt looks back over. @default 30 */
+  readonly lookbackDays: number;
+  /** Rarity thresholds per hunt. @default each hunt's defaultThresholds */
+  readonly thresholds: Readonly<Record<HuntId, RarityThresholds>>;
+  /** Executables (exact path, or a prefix ending in `*`) this deployment trusts, per hunt. @default none */
+  readonly exclusions: Readonly<Record<HuntId, readonly string[]>>;
+  /** Index patterns queried in addition to each hunt's own, e.g. the seed rule's `endgame-*`. @default none */
+  readonly extraIndexPatterns: readonly string[];
+}
+
+const INDEX_PATTERN = /^[a-z0-9][a-z0-9_.*-]{0,254}$/;
+const ABSOLUTE_PATH = /^\/[^\0\n\r]{0,4094}$/;
+
+export const defaultHuntConfig = (): HuntConfig => parseHuntConfig({});
+
+/** Validates untyped input (environment JSON, CLI flags, CDK context); errors name the offending key. */
+export function parseHuntConfig(input: unknown): HuntConfig {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ConfigurationError('huntConfig', 'expected a JSON object');
+  }
+  const raw = input as Record<string, unknown>;
+  const known = new Set(['lookbackDays', 'thresholds', 'exclusions', 'extraIndexPatterns']);
+  for (const key of Object.keys(raw)) {
+    if (!known.has(key)) throw new ConfigurationError(key, `unknown key; expected one of ${[...known].join(', ')}`);
+  }
+  const lookbackDays = raw.lookbackDays ?? 30;
+  if (!Number.isInteger(lookbackDays) || (lookbackDays as number) < 1 || (lookbackDays as number) > 365) {
+    throw new ConfigurationError('lookbackDays', 'expected a whole number of days from 1 to 365, e.g. 30');
+  }
+  const thresholdsInput = objectOrEmpty(raw.thresholds, 'thresholds');
+  const exclusionsInput = objectOrEmpty(raw.exclusions, 'exclusions');
+  for (const key of [...Object.keys(thresholdsInput), ...Object.keys(exclusionsInput)]) {
+    if (!HUNTS.some((hunt) => hunt.id === key)) {
+      throw new ConfigurationError(key, `unknown hunt id; expected one of ${HUNTS.map((h) => h.id).join(', ')}`);
+    }
+  }
+  const thresholds = {} as Record<HuntId, RarityThresholds>;
+  const exclusions = {} as Record<HuntId, readonly string[]>;
+  for (const hunt of HUNTS) {
+    thresholds[hunt.id] = parseThresholds(thresholdsInput[hunt.id], hunt.defaultThresholds, `thresholds.${hunt.id}`);
+    exclusions[hunt.id] = stringList(exclusionsInput[hunt.id], `exclusions.${hunt.id}`, ABSOLUTE_PATH, 'an absolute path, optionally ending in *');
+  }
+  const extraIndexPatterns = stringList(raw.extraIndexPatterns, 'extraIndexPatterns', INDEX_PATTERN, 'an index pattern such as endgame-*');
+  return { lookbackDays: lookbackDays as number, thresholds, exclusions, extraIndexPatterns };
+}
+
+function objectOrEmpty(value: unknown, field: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigurationError(field, 'expected an object keyed by hunt id');
+  }
+  return value as Record<string, unknown>;
+}
+
+function parseThresholds(value: unknown, defaults: RarityThresholds, field: string): RarityThresholds {
+  const raw = objectOrEmpty(value, field);
+  const count = (key: 'maxAgentCount' | 'maxEventCount', fallback: number | undefined) => {
+    const v = raw[key] ?? fallback;
+    if (v === undefined) return undefined;
+    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 1_000_000) {
+      throw new ConfigurationError(`${field}.${key}`, 'expected a whole number from 1 to 1000000');
+    }
+    return v as number;
+  };
+  for (const key of Object.keys(raw)) {
+    if (key !== 'maxAgentCount' && key !== 'maxEventCount') throw new ConfigurationError(`${field}.${key}`, 'unknown key');
+  }
+  const maxAgentCount = count('maxAgentCount', defaults.maxAgentCount) as number;
+  const maxEventCount = count('maxEventCount', defaults.maxEventCount);
+  return maxEventCount === undefined ? { maxAgentCount } : { maxAgentCount, maxEventCount };
+}
+
+function stringList(value: unknown, field: string, pattern: RegExp, example: string): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > 500) throw new ConfigurationError(field, 'expected a list of at most 500 strings');
+  return value.map((item, index) => {
+    if (typeof item !== 'string' || !pattern.test(item)) {
+      throw new ConfigurationError(`${field}[${index}]`, `expected ${example}`);
+    }
+    return item;
+  });
+}

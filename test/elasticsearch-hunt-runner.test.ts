@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { COMPATIBILITY_MEDIA_TYPE, ElasticsearchHuntRunner, createElasticsearchClient } from '../functions/adapters/elasticsearch-hunt-runner';
+import { HuntQueryError } from '../functions/core/errors';
+import { defaultHuntConfig, parseHuntConfig } from '../functions/core/hunt-config';
+import { buildHuntRequest } from '../functions/core/hunt-request';
+import { huntById } from '../functions/core/hunts';
+import { startElasticsearchStandIn, verificationException, type ElasticsearchStandIn, type StandInReply } from '../functions/local/elasticsearch-stand-in';
+import { CHILD_COLUMNS, WRITE_COLUMNS, childRow, responseFor, writeRow } from './support/rows';
+
+const API_KEY = 'dGVzdDprZXk=';
+const child = huntById('dispatcher-child-process')!;
+const write = huntById('dispatcher-script-write')!;
+const noWait = { retryContext: { sleep: async () => {} } };
+
+async function withStandIn(major: 8 | 9, replies: StandInReply[] | ((i: number) => StandInReply), test: (es: ElasticsearchStandIn) => Promise<void>) {
+  let i = 0;
+  const es = await startElasticsearchStandIn({
+    majorVersion: major,
+    respond: () => (typeof replies === 'function' ? replies(i++) : (replies[Math.min(i++, replies.length - 1)] as StandInReply)),
+  });
+  try {
+    await test(es);
+  } finally {
+    await es.close();
+  }
+}
+
+const runner = (url: string, config = defaultHuntConfig(), timeoutMs = 5_000) =>
+  new ElasticsearchHuntRunner(createElasticsearchClient({ node: url, apiKey: API_KEY }, timeoutMs), config, noWait);
+
+for (const major of [8, 9] as const) {
+  describe(`the real client against an Elasticsearch ${major}.x stand-in`, () => {
+    it('sends POST /_query with the API key, compatibility headers, query, params and filter', async () => {
+      const config = parseHuntConfig({ lookbackDays: 14, exclusions: { 'dispatcher-script-write': ['/opt/chef/*'] } });
+      await withStandIn(major, [{ status: 200, body: responseFor([...WRITE_COLUMNS].reverse(), [writeRow()]) }], async (es) => {
+        const rows = await runner(es.url, config).run(write);
+        assert.equal(rows.findings.length, 1);
+        const [request] = es.requests;
+        assert.equal(request!.method, 'POST');
+        assert.match(request!.path, /^\/_query\?format=json$/);
+        assert.equal(request!.headers.authorization, `ApiKey ${API_KEY}`);
+        assert.equal(request!.headers.accept, COMPATIBILITY_MEDIA_TYPE);
+        assert.equal(request!.headers['content-type'], COMPATIBILITY_MEDIA_TYPE);
+        const expected = buildHuntRequest(write, config);
+        assert.deepEqual(request!.body, { query: expected.query, params: expected.params, filter: expected.filter, columnar: false });
+      });
+    });
+
+    it('parses both hunts with reordered columns, arrays and nulls', async () => {
+      await withStandIn(major, (i) => ({
+        status: 200,
+        body: i === 0
+          ? responseFor([...CHILD_COLUMNS].reverse(), [childRow({ host_names: ['a', 'b'], 'process.command_line': null })])
+          : responseFor(WRITE_COLUMNS, [writeRow({ 'process.executable': null })]),
+      }), async (es) => {
+        const r = runner(es.url);
+        const childRows = await r.run(child);
+        const writeRows = await r.run(write);
+        assert.deepEqual(childRows.findings[0]!.hostNames, ['a', 'b']);
+        assert.equal(childRows.findings[0]!.identity['process.command_line'], null);
+        assert.equal(writeRows.findings[0]!.identity['process.executable'], null);
+      });
+    });
+  });
+}
+
+describe('REST compatibility', () => {
+  it('an 8.x server rejects what a stock v9 client announces, so the runner declares compatible-with=8', async () => {
+    await withStandIn(8, [{ status: 200, body: {} }], async (es) => {
+      const response = await fetch(`${es.url}/_query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.elasticsearch+json; compatible-with=9', accept: 'application/vnd.elasticsearch+json; compatible-with=9' },
+        body: '{}',
+      });
+      assert.equal(response.status, 400);
+      assert.match(await response.text(), /media_type_header_exception/);
+    });
+  });
+});
+
+describe('Elasticsearch failures', () => {
+  it('retries 429 and 503 and then succeeds', async () => {
+    await withStandIn(9, [{ status: 429, body: { error: { type: 'es_rejected_execution_exception', reason: 'queue full' } } }, { status: 503, body: {} }, { status: 200, body: responseFor(WRITE_COLUMNS, [writeRow()]) }], async (es) => {
+      const rows = await runner(es.url).run(write);
+      assert.equal(rows.findings.length, 1);
+      assert.equal(es.requests.length, 3);
+    });
+  });
+
+  it('says which credentials problem a 401 or 403 is, without retrying', async () => {
+    await withStandIn(9, [{ status: 401, body: { error: { type: 'security_exception', reason: 'unable to authenticate with provided credentials' } } }], async (es) => {
+      await assert.rejects(runner(es.url).run(write), (e: unknown) => e instanceof HuntQueryError && /401.*wrong, expired or revoked/.test(e.message) && !e.message.includes(API_KEY));
+      assert.equal(es.requests.length, 1);
+    });
+    await withStandIn(9, [{ status: 403, body: { error: { type: 'security_exception', reason: 'action [indices:data/read/esql] is unauthorized for API key id [x]' } } }], async (es) => {
+      await assert.rejects(runner(es.url).run(write), /403.*"read" and "view_index_metadata" index privileges on logs-endpoint\.events\.file-\*.*indices:data\/read\/esql/);
+    });
+  });
+
+  it('treats an unknown index as no data, and an unknown field as a failed hunt', async () => {
+    await withStandIn(8, [{ status: 400, body: verificationException('Found 1 problem\nline 1:6: Unknown index [endgame-*]') }], async (es) => {
+      assert.equal((await runner(es.url).run(write)).noData, true);
+    });
+    await withStandIn(8, [{ status: 400, body: verificationException('Found 1 problem\nline 3:3: Unknown column [file.extension]') }], async (es) => {
+      await assert.rejects(runner(es.url).run(write), /ES\|QL rejected the hunt .*Unknown column \[file\.extension\]/s);
+    });
+  });
+
+  it('gives up on a timeout after bounded retries with a clear message', async () => {
+    await withStandIn(9, [{ status: 200, body: responseFor(WRITE_COLUMNS, []), delayMs: 3_000 }], async (es) => {
+      const r = new ElasticsearchHuntRunner(createElasticsearchClient({ node: es.url, apiKey: API_KEY }, 100), defaultHuntConfig(), {
+        retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+        retryContext: { sleep: async () => {} },
+      });
+      // undici's timers tick coarsely (about 1 s), so the reply is held well past that.
+      await assert.rejects(r.run(write), /did not answer before the request timeout/);
+      assert.equal(es.requests.length, 2);
+    });
+  });
+});

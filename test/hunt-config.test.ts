@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigurationError } from '../functions/core/errors';
+import { defaultHuntConfig, parseHuntConfig } from '../functions/core/hunt-config';
+
+describe('hunt configuration', () => {
+  it('defaults to 30 days, the seed thresholds, no exclusions and no extra index patterns', () => {
+    assert.deepEqual(defaultHuntConfig(), {
+      lookbackDays: 30,
+      thresholds: { 'dispatcher-child-process': { maxAgentCount: 3, maxEventCount: 15 }, 'dispatcher-script-write': { maxAgentCount: 3 } },
+      exclusions: { 'dispatcher-child-process': [], 'dispatcher-script-write': [] },
+      extraIndexPatterns: [],
+    });
+  });
+
+  const invalid: [string, unknown, string][] = [
+    ['a non-object', [], 'huntConfig'],
+    ['an unknown key', { lookback: 3 }, 'lookback'],
+    ['a fractional lookback', { lookbackDays: 1.5 }, 'lookbackDays'],
+    ['a lookback over a year', { lookbackDays: 400 }, 'lookbackDays'],
+    ['an unknown hunt', { thresholds: { 'dispatcher-typo': {} } }, 'dispatcher-typo'],
+    ['a zero threshold', { thresholds: { 'dispatcher-script-write': { maxAgentCount: 0 } } }, 'thresholds.dispatcher-script-write.maxAgentCount'],
+    ['a relative exclusion', { exclusions: { 'dispatcher-script-write': ['bin/evil'] } }, 'exclusions.dispatcher-script-write[0]'],
+    ['an exclusion with a newline', { exclusions: { 'dispatcher-script-write': ['/bin/x\n| LIMIT 0'] } }, 'exclusions.dispatcher-script-write[0]'],
+    ['an index pattern that would inject ES|QL', { extraIndexPatterns: ['endgame-* | LIMIT 0'] }, 'extraIndexPatterns[0]'],
+    ['an index pattern with a quote', { extraIndexPatterns: ['"x"'] }, 'extraIndexPatterns[0]'],
+  ];
+  for (const [name, input, field] of invalid) {
+    it(`rejects ${name}, naming ${field}`, () => {
+      assert.throws(() => parseHuntConfig(input), (e: unknown) => e instanceof ConfigurationError && e.field === field);
+    });
+  }
+});
