@@ -1,7 +1,46 @@
+import type { BaselineEntry, BaselineStatus } from './baseline';
 import type { HuntRows } from './esql-result';
 import type { HuntDefinition } from './hunts/hunt-definition';
+import type { AlertReport } from './alert-report';
 
 /** Runs one hunt against the event store. */
 export interface HuntRunner {
   run(hunt: HuntDefinition): Promise<HuntRows>;
+}
+
+/** Publishes one report; resolves to the message id. */
+export interface Notifier {
+  publish(report: AlertReport): Promise<string>;
+}
+
+export interface BaselineFilter {
+  readonly status?: BaselineStatus;
+  readonly huntId?: string;
+}
+
+/** The baseline of known findings. Every method that two runs could race on is conditional. */
+export interface BaselineStore {
+  /** Hunts that completed a learning run; the others still learn. */
+  initialisedHunts(): Promise<Set<string>>;
+  markInitialised(huntIds: readonly string[]): Promise<void>;
+  /** Entries for these fingerprints, in batches; absent ones are simply missing from the map. */
+  getMany(fingerprints: readonly string[]): Promise<Map<string, BaselineEntry>>;
+  /** Every pending entry, whichever run left it. */
+  listPending(): Promise<BaselineEntry[]>;
+  /** Entries sharing an anchor (see NoveltyAxes), at most `limit`. */
+  siblings(anchorKey: string, limit: number): Promise<BaselineEntry[]>;
+  /** Creates a pending entry unless the fingerprint exists; false when another run was first. */
+  createPending(entry: BaselineEntry): Promise<boolean>;
+  /** Takes over a pending entry whose claim has lapsed at `now`; false when another run holds it. */
+  claimPending(entry: BaselineEntry, now: Date): Promise<boolean>;
+  /** Marks entries claimed by `runId` as alerted; returns fingerprints that could not be marked. */
+  markAlerted(fingerprints: readonly string[], runId: string, messageId: string, at: Date): Promise<string[]>;
+  /** Gives up claims after a failed publish so that a retry can alert at once. */
+  releaseClaims(fingerprints: readonly string[], runId: string): Promise<void>;
+  /** Writes entries in batches, replacing what is there (learned and known entries only). */
+  putMany(entries: readonly BaselineEntry[]): Promise<void>;
+  /** Triage. */
+  approve(fingerprint: string, note: string, approvedBy: string, at: Date): Promise<BaselineEntry | undefined>;
+  forget(fingerprint: string): Promise<boolean>;
+  list(filter?: BaselineFilter): AsyncIterable<BaselineEntry>;
 }

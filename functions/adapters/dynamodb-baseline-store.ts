@@ -1,0 +1,260 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { BaselineEntry } from '../core/baseline';
+import { forEachLimited } from '../core/concurrency';
+import type { BaselineFilter, BaselineStore } from '../core/ports';
+import { sleep } from '../core/retry';
+import { BASELINE_TABLE } from './baseline-table';
+
+const META_PREFIX = 'meta#';
+const INITIALISED_KEY = `${META_PREFIX}initialised-hunts`;
+const PENDING = 'pending';
+const BATCH_GET = 100;
+const BATCH_WRITE = 25;
+const WRITE_CONCURRENCY = 8;
+
+export interface DynamoDbBaselineStoreOptions {
+  /** Attempts for a batch's unprocessed keys/items before giving up. @default 8 */
+  readonly batchAttempts?: number;
+  /** First backoff delay for unprocessed keys/items, in ms. @default 50 */
+  readonly batchBaseDelayMs?: number;
+}
+
+type Item = Record<string, unknown>;
+
+/** BaselineStore on one DynamoDB table (see BASELINE_TABLE): batched reads and writes, conditional claims. */
+export class DynamoDbBaselineStore implements BaselineStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly options: DynamoDbBaselineStoreOptions = {},
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async initialisedHunts(): Promise<Set<string>> {
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { fingerprint: INITIALISED_KEY }, ConsistentRead: true }));
+    return new Set((item?.huntIds as Set<string> | undefined) ?? []);
+  }
+
+  async markInitialised(huntIds: readonly string[]): Promise<void> {
+    if (huntIds.length === 0) return;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { fingerprint: INITIALISED_KEY },
+        UpdateExpression: 'ADD huntIds :ids',
+        ExpressionAttributeValues: { ':ids': new Set(huntIds) },
+      }),
+    );
+  }
+
+  async getMany(fingerprints: readonly string[]): Promise<Map<string, BaselineEntry>> {
+    const found = new Map<string, BaselineEntry>();
+    const unique = [...new Set(fingerprints)];
+    for (let i = 0; i < unique.length; i += BATCH_GET) {
+      let keys: Item[] = unique.slice(i, i + BATCH_GET).map((fingerprint) => ({ fingerprint }));
+      for (let attempt = 1; keys.length > 0; attempt++) {
+        if (attempt > 1) await this.backoff(attempt, `${keys.length} unprocessed keys`);
+        const result = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of result.Responses?.[this.tableName] ?? []) found.set(item.fingerprint as string, fromItem(item));
+        keys = (result.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined) ?? [];
+      }
+    }
+    return found;
+  }
+
+  async listPending(): Promise<BaselineEntry[]> {
+    const { pendingIndex } = BASELINE_TABLE;
+    return this.queryAll({
+      IndexName: pendingIndex.name,
+      KeyConditionExpression: '#p = :p',
+      ExpressionAttributeNames: { '#p': pendingIndex.partitionKey },
+      ExpressionAttributeValues: { ':p': PENDING },
+    });
+  }
+
+  async siblings(anchorKey: string, limit: number): Promise<BaselineEntry[]> {
+    const { anchorIndex } = BASELINE_TABLE;
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: anchorIndex.name,
+        KeyConditionExpression: '#a = :a',
+        ExpressionAttributeNames: { '#a': anchorIndex.partitionKey },
+        ExpressionAttributeValues: { ':a': anchorKey },
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map(fromItem);
+  }
+
+  async createPending(entry: BaselineEntry): Promise<boolean> {
+    return this.conditional(
+      new PutCommand({ TableName: this.tableName, Item: toItem(entry), ConditionExpression: 'attribute_not_exists(fingerprint)' }),
+    );
+  }
+
+  async claimPending(entry: BaselineEntry, now: Date): Promise<boolean> {
+    return this.conditional(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: toItem(entry),
+        ConditionExpression: '#s = :pending AND (attribute_not_exists(claimExpiresAt) OR claimExpiresAt <= :now)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':pending': PENDING, ':now': now.toISOString() },
+      }),
+    );
+  }
+
+  async markAlerted(fingerprints: readonly string[], runId: string, messageId: string, at: Date): Promise<string[]> {
+    const unmarked: string[] = [];
+    await forEachLimited(fingerprints, WRITE_CONCURRENCY, async (fingerprint) => {
+      const marked = await this.conditional(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { fingerprint },
+          UpdateExpression: 'SET #s = :alerted, alertMessageId = :m, alertedAt = :at, updatedAt = :at REMOVE pendingMarker, claimRunId, claimExpiresAt',
+          ConditionExpression: 'claimRunId = :run',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':alerted': 'alerted', ':m': messageId, ':at': at.toISOString(), ':run': runId },
+        }),
+      ).catch(() => false);
+      if (!marked) unmarked.push(fingerprint);
+    });
+    return unmarked;
+  }
+
+  async releaseClaims(fingerprints: readonly string[], runId: string): Promise<void> {
+    await forEachLimited(fingerprints, WRITE_CONCURRENCY, async (fingerprint) => {
+      await this.conditional(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { fingerprint },
+          UpdateExpression: 'REMOVE claimRunId, claimExpiresAt',
+          ConditionExpression: 'claimRunId = :run',
+          ExpressionAttributeValues: { ':run': runId },
+        }),
+      );
+    });
+  }
+
+  async putMany(entries: readonly BaselineEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += BATCH_WRITE) {
+      let requests: Item[] = entries.slice(i, i + BATCH_WRITE).map((entry) => ({ PutRequest: { Item: toItem(entry) } }));
+      for (let attempt = 1; requests.length > 0; attempt++) {
+        if (attempt > 1) await this.backoff(attempt, `${requests.length} unprocessed items`);
+        const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = (result.UnprocessedItems?.[this.tableName] as Item[] | undefined) ?? [];
+      }
+    }
+  }
+
+  async approve(fingerprint: string, note: string, approvedBy: string, at: Date): Promise<BaselineEntry | undefined> {
+    try {
+      const result = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { fingerprint },
+          UpdateExpression: 'SET #s = :approved, note = :note, approvedBy = :by, approvedAt = :at, updatedAt = :at REMOVE pendingMarker, claimRunId, claimExpiresAt',
+          ConditionExpression: 'attribute_exists(fingerprint)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':approved': 'approved', ':note': note, ':by': approvedBy, ':at': at.toISOString() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fromItem(result.Attributes as Item);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async forget(fingerprint: string): Promise<boolean> {
+    return this.conditional(new DeleteCommand({ TableName: this.tableName, Key: { fingerprint }, ConditionExpression: 'attribute_exists(fingerprint)' }));
+  }
+
+  async *list(filter: BaselineFilter = {}): AsyncIterable<BaselineEntry> {
+    const conditions = ['NOT begins_with(fingerprint, :meta)'];
+    const values: Item = { ':meta': META_PREFIX };
+    if (filter.status) {
+      conditions.push('#s = :s');
+      values[':s'] = filter.status;
+    }
+    if (filter.huntId) {
+      conditions.push('huntId = :h');
+      values[':h'] = filter.huntId;
+    }
+    let startKey: Item | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: conditions.join(' AND '),
+          ...(filter.status ? { ExpressionAttributeNames: { '#s': 'status' } } : {}),
+          ExpressionAttributeValues: values,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) yield fromItem(item);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<BaselineEntry[]> {
+    const entries: BaselineEntry[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }));
+      entries.push(...(page.Items ?? []).map(fromItem));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
+  }
+
+  /** Sends a conditional write; false when the condition did not hold. */
+  private async conditional(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
+    try {
+      await this.doc.send(command as PutCommand);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  private async backoff(attempt: number, what: string): Promise<void> {
+    const attempts = this.options.batchAttempts ?? 8;
+    if (attempt > attempts) throw new Error(`DynamoDB left ${what} after ${attempts} attempts (throttled): retry the run later or raise the table's throughput`);
+    const base = this.options.batchBaseDelayMs ?? 50;
+    await sleep(Math.random() * Math.min(5_000, base * 2 ** (attempt - 2)));
+  }
+}
+
+function toItem(entry: BaselineEntry): Item {
+  const { claim, ...rest } = entry;
+  return {
+    ...rest,
+    ...(entry.status === 'pending' ? { pendingMarker: PENDING } : {}),
+    ...(claim ? { claimRunId: claim.runId, claimExpiresAt: claim.expiresAt } : {}),
+  };
+}
+
+function fromItem(item: Item): BaselineEntry {
+  const { claimRunId, claimExpiresAt, pendingMarker: _marker, ...rest } = item;
+  const entry = rest as unknown as BaselineEntry;
+  return claimRunId && claimExpiresAt ? { ...entry, claim: { runId: claimRunId as string, expiresAt: claimExpiresAt as string } } : entry;
+}

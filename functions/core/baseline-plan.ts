@@ -1,0 +1,62 @@
+import { entryFromFinding, withObservation, type BaselineEntry, type Claim } from './baseline';
+import type { Finding } from './finding';
+import type { HuntDefinition } from './hunts/hunt-definition';
+
+/** What a run must write, decided without I/O. */
+export interface BaselinePlan {
+  /** Learning run: findings recorded quietly. */
+  readonly learned: BaselineEntry[];
+  /** Never seen: to create as pending (conditional on absence), then alert. */
+  readonly fresh: BaselineEntry[];
+  /** Pending from an earlier run whose claim has lapsed: to re-claim, then alert. */
+  readonly republish: BaselineEntry[];
+  /** Pending and still claimed by another run: left to it. */
+  readonly claimedElsewhere: BaselineEntry[];
+  /** Already in the baseline: observation updated, never alerted. */
+  readonly known: BaselineEntry[];
+}
+
+export interface PlanInput {
+  readonly findings: readonly Finding[];
+  /** Entries for the findings' fingerprints. */
+  readonly existing: ReadonlyMap<string, BaselineEntry>;
+  /** Every pending entry in the table, including ones no hunt returned tonight. */
+  readonly pending: readonly BaselineEntry[];
+  readonly hunts: readonly HuntDefinition[];
+  /** Hunts whose baseline is still being learned: their new findings are recorded quietly. */
+  readonly learning: ReadonlySet<string>;
+  readonly now: Date;
+  readonly claim: Claim;
+}
+
+export function planBaseline(input: PlanInput): BaselinePlan {
+  const now = input.now.toISOString();
+  const plan: BaselinePlan = { learned: [], fresh: [], republish: [], claimedElsewhere: [], known: [] };
+  const pendingByFingerprint = new Map(input.pending.map((entry) => [entry.fingerprint, entry]));
+  const seen = new Set<string>();
+  for (const finding of input.findings) {
+    if (seen.has(finding.fingerprint)) continue;
+    seen.add(finding.fingerprint);
+    const hunt = input.hunts.find((h) => h.id === finding.huntId);
+    if (!hunt) throw new Error(`finding of unknown hunt ${finding.huntId}`);
+    const entry = input.existing.get(finding.fingerprint) ?? pendingByFingerprint.get(finding.fingerprint);
+    if (!entry) {
+      if (input.learning.has(hunt.id)) plan.learned.push(entryFromFinding(hunt, finding, 'learned', now));
+      else plan.fresh.push(entryFromFinding(hunt, finding, 'pending', now, input.claim));
+    } else if (entry.status === 'pending') {
+      sortPending(withObservation(entry, finding, now), input, plan);
+    } else {
+      plan.known.push(withObservation(entry, finding, now));
+    }
+  }
+  for (const entry of input.pending) {
+    if (!seen.has(entry.fingerprint)) sortPending(entry, input, plan);
+  }
+  return plan;
+}
+
+function sortPending(entry: BaselineEntry, input: PlanInput, plan: BaselinePlan): void {
+  const lapsed = !entry.claim || Date.parse(entry.claim.expiresAt) <= input.now.getTime();
+  if (lapsed) plan.republish.push({ ...entry, claim: input.claim });
+  else plan.claimedElsewhere.push(entry);
+}

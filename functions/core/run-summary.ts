@@ -1,0 +1,43 @@
+import type { HuntId } from './hunts/hunt-definition';
+
+export type HuntStatus = 'ok' | 'no-data' | 'failed';
+
+export interface HuntSummary {
+  readonly huntId: HuntId;
+  readonly status: HuntStatus;
+  /** The hunt's baseline was being learned in this run. */
+  readonly learning: boolean;
+  readonly rows: number;
+  readonly truncated: boolean;
+  readonly partial: boolean;
+  /** New findings claimed for alerting by this run. */
+  readonly new: number;
+  readonly known: number;
+  readonly learned: number;
+  readonly error?: string;
+}
+
+/** What one nightly run did: logged as JSON, returned by the handler, rendered in the alert. */
+export interface RunSummary {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationMs: number;
+  readonly outcome: 'succeeded' | 'failed';
+  readonly learning: boolean;
+  readonly dryRun: boolean;
+  readonly hunts: readonly HuntSummary[];
+  readonly totals: {
+    readonly findings: number;
+    readonly new: number;
+    readonly republished: number;
+    readonly known: number;
+    readonly learned: number;
+    readonly claimedElsewhere: number;
+    readonly alerted: number;
+    readonly huntsFailed: number;
+  };
+  readonly messageId?: string;
+  /** Everything that went wrong, one sentence each, for logs and the alert. */
+  readonly problems: readonly string[];
+}

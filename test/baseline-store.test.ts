@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DynamoDbBaselineStore } from '../functions/adapters/dynamodb-baseline-store';
+import { entryFromFinding, type BaselineEntry } from '../functions/core/baseline';
+import { entryToJsonLine, parseBaselineJsonLines } from '../functions/core/baseline-jsonl';
+import { BaselineImportError } from '../functions/core/errors';
+import { huntById } from '../functions/core/hunts';
+import { runNightlyHunt } from '../functions/core/nightly-run';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
+import { Clock, HUNTS, RecordingNotifier, ScriptedRunner, countCommands, silentLog, writeFinding } from './support/harness';
+
+const write = huntById('dispatcher-script-write')!;
+const NOW = '2026-11-25T02:00:00.000Z';
+const entryFor = (path: string, status: BaselineEntry['status'] = 'learned') => entryFromFinding(write, writeFinding(path), status, NOW);
+
+let db: EmbeddedDynamoDb;
+before(async () => {
+  db = await startEmbeddedDynamoDb();
+});
+after(async () => db.close());
+
+describe('DynamoDbBaselineStore', () => {
+  it('handles 10,000 findings against a 100,000-entry baseline in batches, without per-item reads', async () => {
+    const table = await db.createTable();
+    const store = new DynamoDbBaselineStore(db.client, table);
+    const baseline = Array.from({ length: 100_000 }, (_, i) => entryFor(`/etc/NetworkManager/dispatcher.d/known-${i}`));
+    await store.putMany(baseline);
+    await store.markInitialised(HUNTS.map((h) => h.id));
+
+    const runner = new ScriptedRunner();
+    runner.findings = [
+      ...Array.from({ length: 9_990 }, (_, i) => writeFinding(`/etc/NetworkManager/dispatcher.d/known-${i * 10}`)),
+      ...Array.from({ length: 10 }, (_, i) => writeFinding(`/etc/NetworkManager/dispatcher.d/new-${i}`)),
+    ];
+    const notifier = new RecordingNotifier();
+    const counts = countCommands(db.client);
+    const summary = await runNightlyHunt({ hunts: HUNTS, runner, store, notifier, clock: new Clock().now, log: silentLog }, { runId: 'big' });
+
+    assert.equal(summary.totals.known, 9_990);
+    assert.equal(summary.totals.new, 10);
+    assert.equal(notifier.alertedFingerprints().length, 10);
+    assert.deepEqual(Object.fromEntries([...counts].sort()), {
+      BatchGetItemCommand: 100, // 10,000 keys / 100
+      BatchWriteItemCommand: 400, // 9,990 known entries / 25
+      GetItemCommand: 1, // which hunts have learned
+      PutItemCommand: 10, // one conditional create per new finding
+      QueryCommand: 1 + 10, // pending entries + siblings of each new finding's path
+      UpdateItemCommand: 10, // mark alerted, conditional on this run's claim
+    });
+  });
+
+  it('keeps keys and items within DynamoDB limits for 5,000+ character non-ASCII values', async () => {
+    const store = new DynamoDbBaselineStore(db.client, await db.createTable());
+    const huge = `/etc/NetworkManager/dispatcher.d/${'😈é\u202e\u0000'.repeat(50_000)}`;
+    const finding = writeFinding(huge, `/tmp/${'ß'.repeat(6_000)}`, { hostNames: Array.from({ length: 50 }, () => 'h'.repeat(10_000)) });
+    const entry = entryFromFinding(write, finding, 'pending', NOW, { runId: 'r', expiresAt: NOW });
+    assert.equal(await store.createPending(entry), true);
+    const stored = (await store.getMany([finding.fingerprint])).get(finding.fingerprint)!;
+    assert.equal(stored.identityTruncated, true);
+    assert.ok(Buffer.byteLength(JSON.stringify(stored)) < 100_000);
+    assert.match(stored.identity['file.path']!, /…\[\d+ more characters\]$/);
+    assert.equal(stored.fingerprint, finding.fingerprint, 'the fingerprint comes from the full values');
+    assert.equal(stored.hostNames.length, 10);
+  });
+
+  it('approves and forgets entries, and says when there is nothing to change', async () => {
+    const store = new DynamoDbBaselineStore(db.client, await db.createTable());
+    const entry = entryFor('/etc/NetworkManager/dispatcher.d/vpn', 'alerted');
+    await store.putMany([entry]);
+    const approved = await store.approve(entry.fingerprint, 'corporate VPN hook', 'alice@example.com', new Date(NOW));
+    assert.equal(approved?.status, 'approved');
+    assert.equal(approved?.approvedBy, 'alice@example.com');
+    assert.equal(await store.approve('0'.repeat(64), 'x', 'y', new Date(NOW)), undefined);
+    assert.equal(await store.forget(entry.fingerprint), true);
+    assert.equal(await store.forget(entry.fingerprint), false);
+  });
+
+  it('lists entries by status and hunt, hiding bookkeeping items', async () => {
+    const store = new DynamoDbBaselineStore(db.client, await db.createTable());
+    await store.putMany([entryFor('/a', 'learned'), entryFor('/b', 'alerted'), entryFor('/c', 'alerted')]);
+    await store.markInitialised(['dispatcher-script-write']);
+    const all: BaselineEntry[] = [];
+    for await (const e of store.list()) all.push(e);
+    assert.equal(all.length, 3);
+    const alerted: BaselineEntry[] = [];
+    for await (const e of store.list({ status: 'alerted', huntId: 'dispatcher-script-write' })) alerted.push(e);
+    assert.deepEqual(alerted.map((e) => e.identity['file.path']).sort(), ['/b', '/c']);
+  });
+
+  it('round-trips an export through import, idempotently', async () => {
+    const source = new DynamoDbBaselineStore(db.client, await db.createTable());
+    const entries = [entryFor('/x', 'learned'), { ...entryFor('/y', 'approved'), note: 'ok', approvedBy: 'bob', approvedAt: NOW }];
+    await source.putMany(entries);
+    const lines: string[] = [];
+    for await (const e of source.list()) lines.push(entryToJsonLine(e));
+    const target = new DynamoDbBaselineStore(db.client, await db.createTable());
+    const parsed = parseBaselineJsonLines(lines.join('\n'));
+    await target.putMany(parsed);
+    await target.putMany(parsed);
+    const back = await target.getMany(entries.map((e) => e.fingerprint));
+    assert.deepEqual([...back.values()].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint)), [...entries].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint)));
+  });
+
+  it('rejects an import with a malformed line, naming the line, before writing anything', () => {
+    const good = entryToJsonLine(entryFor('/x'));
+    const cases: [string, RegExp][] = [
+      [`${good}\n{"fingerprint": `, /Line 2: not valid JSON/],
+      [`${good}\n${good}`, /Line 2: fingerprint .* appears twice/],
+      [`\n${good.replace('"learned"', '"bogus"')}`, /Line 2: field "status"/],
+      [good.replace(/"fingerprint":"[0-9a-f]+"/, '"fingerprint":"../../etc"'), /Line 1: field "fingerprint"/],
+      [good.replace('"sightings":1', '"sightings":-1'), /Line 1: field "sightings"/],
+      [good.replace('{', '{"extra":1,'), /Line 1: unknown field "extra"/],
+    ];
+    for (const [text, message] of cases) {
+      assert.throws(() => parseBaselineJsonLines(text), (e: unknown) => e instanceof BaselineImportError && message.test(e.message) && /Nothing was imported/.test(e.message));
+    }
+  });
+});

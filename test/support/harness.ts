@@ -1,0 +1,102 @@
+import type { AlertReport } from '../../functions/core/alert-report';
+import { fingerprintOf, type Finding } from '../../functions/core/finding';
+import { HUNTS, huntById } from '../../functions/core/hunts';
+import type { HuntDefinition, HuntId } from '../../functions/core/hunts/hunt-definition';
+import type { HuntRows } from '../../functions/core/esql-result';
+import type { HuntRunner, Notifier } from '../../functions/core/ports';
+import type { RunLog } from '../../functions/core/nightly-run';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/** A finding as a hunt would return it. */
+export function finding(huntId: HuntId, identity: Record<string, string | null>, over: Partial<Finding> = {}): Finding {
+  const hunt = huntById(huntId)!;
+  return {
+    huntId,
+    fingerprint: fingerprintOf(hunt, identity),
+    identity,
+    eventCount: 1,
+    agentCount: 1,
+    firstSeen: '2026-11-20T02:00:00.000Z',
+    lastSeen: '2026-11-24T02:00:00.000Z',
+    hostNames: ['web-01'],
+    agentIds: ['agent-01'],
+    ...over,
+  };
+}
+
+export const writeFinding = (path: string, writer: string | null = '/usr/bin/bash', over: Partial<Finding> = {}) =>
+  finding('dispatcher-script-write', { 'file.path': path, 'process.executable': writer }, over);
+
+export const childFinding = (parent: string, executable: string, commandLine: string, over: Partial<Finding> = {}) =>
+  finding('dispatcher-child-process', { 'process.parent.executable': parent, 'process.executable': executable, 'process.command_line': commandLine }, over);
+
+/** Returns the findings set for each hunt; a hunt can be made to fail or to wait for a signal. */
+export class ScriptedRunner implements HuntRunner {
+  findings: Finding[] = [];
+  failures = new Map<string, Error>();
+  gate?: Promise<void>;
+  calls = 0;
+
+  async run(hunt: HuntDefinition): Promise<HuntRows> {
+    this.calls++;
+    if (this.gate) await this.gate;
+    const failure = this.failures.get(hunt.id);
+    if (failure) throw failure;
+    const findings = this.findings.filter((f) => f.huntId === hunt.id);
+    return { findings, truncated: findings.length >= hunt.rowLimit, partial: false, noData: false };
+  }
+}
+
+/** Records every report; can fail the next publishes. */
+export class RecordingNotifier implements Notifier {
+  reports: AlertReport[] = [];
+  failNext = 0;
+  private sequence = 0;
+
+  async publish(report: AlertReport): Promise<string> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('SNS is unavailable (injected)');
+    }
+    this.reports.push(report);
+    return `message-${++this.sequence}`;
+  }
+
+  /** Fingerprints alerted, across all reports, with repetitions. */
+  alertedFingerprints(): string[] {
+    return this.reports.flatMap((r) => (r.kind === 'new-findings' ? r.alerts.map((a) => a.entry.fingerprint) : []));
+  }
+}
+
+export class Clock {
+  constructor(public current = new Date('2026-11-25T02:00:00.000Z')) {}
+  now = () => new Date(this.current);
+  advanceHours(hours: number) {
+    this.current = new Date(this.current.getTime() + hours * 3_600_000);
+  }
+}
+
+export const silentLog: RunLog = { info() {}, warn() {}, error() {} };
+
+export function capturingLog(lines: string[]): RunLog {
+  const write = (level: string) => (message: string, details?: Record<string, unknown>) => {
+    lines.push(JSON.stringify({ level, message, ...details }));
+  };
+  return { info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/** Counts the DynamoDB commands a client sends, by name. */
+export function countCommands(client: DynamoDBClient): Map<string, number> {
+  const counts = new Map<string, number>();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = (context as { commandName?: string }).commandName ?? 'unknown';
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: `count-commands-${Math.random()}` },
+  );
+  return counts;
+}
+
+export { HUNTS };
