@@ -1,0 +1,94 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store';
+import { secretValues } from './adapters/elasticsearch-connection';
+import { ElasticsearchHuntRunner, createElasticsearchClient } from './adapters/elasticsearch-hunt-runner';
+import { parseRuntimeEnvironment } from './adapters/runtime-environment';
+import { loadElasticsearchConnection } from './adapters/secrets-manager';
+import { SnsNotifier } from './adapters/sns-notifier';
+import { errorMessage } from './core/errors';
+import { HUNTS } from './core/hunts';
+import { runNightlyHunt, type RunLog } from './core/nightly-run';
+import { redact } from './core/redact';
+import type { RunSummary } from './core/run-summary';
+
+export const METRICS_NAMESPACE = 'NmDispatcherHunt';
+const SERVICE = 'nm-dispatcher-hunt';
+
+const logger = new Logger({ serviceName: SERVICE });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE });
+
+/** AWS clients live as long as the container; endpoints come from the SDK's own settings (AWS_ENDPOINT_URL_*). */
+let clients: { dynamodb: DynamoDBClient; sns: SNSClient; secrets: SecretsManagerClient } | undefined;
+const awsClients = () => (clients ??= { dynamodb: new DynamoDBClient({ maxAttempts: 6 }), sns: new SNSClient({ maxAttempts: 5 }), secrets: new SecretsManagerClient({ maxAttempts: 4 }) });
+
+/** Manual invocations may force a learning run: `{"forceLearning": true}`. */
+interface HuntEvent {
+  readonly forceLearning?: boolean;
+}
+
+export class RunFailedError extends Error {
+  override readonly name = 'RunFailedError';
+}
+
+/** Seconds kept back from the Lambda timeout to record the baseline and flush logs and metrics. */
+const SAFETY_MARGIN_MS = 45_000;
+
+export async function handler(event: HuntEvent | null | undefined, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<RunSummary> {
+  const secrets: string[] = [];
+  const log = redactingLog(secrets);
+  const startedAt = Date.now();
+  try {
+    const env = parseRuntimeEnvironment(process.env);
+    const aws = awsClients();
+    const connection = await loadElasticsearchConnection(aws.secrets, env.secretId);
+    secrets.push(...secretValues(connection));
+    const deadline = Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS;
+    const summary = await runNightlyHunt(
+      {
+        hunts: HUNTS,
+        runner: new ElasticsearchHuntRunner(createElasticsearchClient(connection), env.huntConfig, { retryContext: { deadline, onRetry: (attempt, delayMs, error) => log.warn('retrying Elasticsearch', { attempt, delayMs, error: errorMessage(error) }) } }),
+        store: new DynamoDbBaselineStore(aws.dynamodb, env.tableName),
+        notifier: new SnsNotifier(aws.sns, env.topicArn, env.kibanaUrl ? { kibanaUrl: env.kibanaUrl } : {}),
+        clock: () => new Date(),
+        log,
+      },
+      { runId: context.awsRequestId, forceLearning: env.forceLearning || event?.forceLearning === true, claimLeaseMs: env.claimLeaseMs },
+    );
+    recordMetrics(summary);
+    if (summary.outcome === 'failed') throw new RunFailedError(`Run failed: ${summary.problems.join(' ')}`);
+    return summary;
+  } catch (error) {
+    if (!(error instanceof RunFailedError)) {
+      metrics.addMetric('RunsFailed', MetricUnit.Count, 1);
+      metrics.addMetric('RunDurationMs', MetricUnit.Milliseconds, Date.now() - startedAt);
+    }
+    log.error('run failed', { error: errorMessage(error), errorName: (error as Error).name });
+    throw new RunFailedError(redact(errorMessage(error), secrets));
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}
+
+function recordMetrics(summary: RunSummary): void {
+  metrics.addMetric('Findings', MetricUnit.Count, summary.totals.findings);
+  metrics.addMetric('NewFindings', MetricUnit.Count, summary.totals.new + summary.totals.republished);
+  metrics.addMetric('HuntsFailed', MetricUnit.Count, summary.totals.huntsFailed);
+  metrics.addMetric('HuntsTruncated', MetricUnit.Count, summary.hunts.filter((h) => h.truncated).length);
+  metrics.addMetric('RunDurationMs', MetricUnit.Milliseconds, summary.durationMs);
+  // The dead man's switch alarms when this metric is missing for 26 hours.
+  metrics.addMetric(summary.outcome === 'succeeded' ? 'SuccessfulRuns' : 'RunsFailed', MetricUnit.Count, 1);
+}
+
+function redactingLog(secrets: readonly string[]): RunLog {
+  const clean = (details?: Record<string, unknown>) => (details ? (JSON.parse(redact(JSON.stringify(details), secrets)) as Record<string, unknown>) : {});
+  return {
+    info: (message, details) => logger.info(redact(message, secrets), clean(details)),
+    warn: (message, details) => logger.warn(redact(message, secrets), clean(details)),
+    error: (message, details) => logger.error(redact(message, secrets), clean(details)),
+  };
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
+import { startElasticsearchStandIn, type ElasticsearchStandIn } from '../functions/local/elasticsearch-stand-in';
+import { CHILD_COLUMNS, WRITE_COLUMNS, childRow, responseFor, writeRow } from './support/rows';
+import { captureOutput } from './support/capture-output';
+
+const API_KEY = 'bm90LWEtcmVhbC1rZXk6c2VjcmV0LXZhbHVlLTQy';
+const SECRET_ID = 'nm-dispatcher-hunt/elasticsearch';
+const TOPIC = 'arn:aws:sns:us-east-1:111122223333:alerts';
+
+let db: EmbeddedDynamoDb;
+let es: ElasticsearchStandIn;
+let writes = [writeRow({ 'file.path': '/etc/NetworkManager/dispatcher.d/01-ifupdown', 'process.executable': '/usr/bin/cp' })];
+const sns = mockClient(SNSClient);
+const secretsManager = mockClient(SecretsManagerClient);
+const { handler } = await import('../functions/handler');
+const context = (id: string) => ({ awsRequestId: id, getRemainingTimeInMillis: () => 600_000 });
+
+before(async () => {
+  db = await startEmbeddedDynamoDb();
+  es = await startElasticsearchStandIn({
+    majorVersion: 8,
+    respond: (request) => ({
+      status: 200,
+      body: String(request.body.query).includes('process-*') ? responseFor(CHILD_COLUMNS, [childRow()]) : responseFor(WRITE_COLUMNS, writes),
+    }),
+  });
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+    BASELINE_TABLE_NAME: await db.createTable(),
+    ALERT_TOPIC_ARN: TOPIC,
+    ES_SECRET_ID: SECRET_ID,
+    HUNT_CONFIG: JSON.stringify({ lookbackDays: 30 }),
+    POWERTOOLS_DEV: 'false',
+  });
+});
+after(async () => {
+  await es.close();
+  await db.close();
+});
+beforeEach(() => {
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'mid' });
+  secretsManager.reset();
+  secretsManager.on(GetSecretValueCommand, { SecretId: SECRET_ID }).resolves({ SecretString: JSON.stringify({ node: es.url, apiKey: API_KEY }) });
+});
+
+describe('the Lambda handler', () => {
+  it('learns, then alerts exactly the new finding, logging a JSON summary and EMF metrics without secrets', async () => {
+    const first = await captureOutput(() => handler({}, context('night-1')));
+    assert.equal(first.result?.learning, true);
+    assert.equal(sns.commandCalls(PublishCommand)[0]!.args[0].input.MessageAttributes?.kind?.StringValue, 'baseline-initialised');
+
+    writes = [...writes, writeRow({ 'file.path': '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh' })];
+    const second = await captureOutput(() => handler({}, context('night-2')));
+    assert.equal(second.result?.totals.new, 1);
+    const publish = sns.commandCalls(PublishCommand)[1]!.args[0].input;
+    assert.equal(publish.TopicArn, TOPIC);
+    assert.match(publish.Subject!, /1 new finding \(dispatcher-script-write\)/);
+
+    const records = second.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const summaryLog = records.find((r) => r.message === 'run finished');
+    assert.equal((summaryLog?.summary as { outcome: string }).outcome, 'succeeded');
+    const emf = records.find((r) => r._aws !== undefined) as Record<string, unknown>;
+    assert.equal(emf.NewFindings, 1);
+    assert.equal(emf.SuccessfulRuns, 1);
+    assert.equal(emf.HuntsFailed, 0);
+    assert.ok(typeof emf.RunDurationMs === 'number');
+    for (const line of [...first.lines, ...second.lines]) assert.ok(!line.includes(API_KEY), 'API key in output');
+    assert.equal(es.requests.at(-1)!.headers.authorization, `ApiKey ${API_KEY}`);
+  });
+
+  it('fails with an actionable message when the secret is missing a field, and never echoes it', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ node: es.url, username: API_KEY }) });
+    const run = await captureOutput(() => handler({}, context('bad-secret')));
+    assert.match(String(run.error), /RunFailedError: Elasticsearch secret field "password": missing/);
+    assert.ok(!String(run.error).includes(API_KEY));
+    for (const line of run.lines) assert.ok(!line.includes(API_KEY));
+    const emf = run.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r._aws !== undefined);
+    assert.equal(emf?.RunsFailed, 1);
+  });
+
+  it('says when the secret does not exist', async () => {
+    secretsManager.on(GetSecretValueCommand).rejects(Object.assign(new Error('Secrets Manager can’t find the specified secret.'), { name: 'ResourceNotFoundException' }));
+    const run = await captureOutput(() => handler({}, context('no-secret')));
+    assert.match(String(run.error), /Secret "nm-dispatcher-hunt\/elasticsearch" does not exist in this account and region/);
+  });
+
+  it('names a missing environment variable', async () => {
+    const saved = process.env.ALERT_TOPIC_ARN;
+    delete process.env.ALERT_TOPIC_ARN;
+    const run = await captureOutput(() => handler({}, context('no-topic')));
+    process.env.ALERT_TOPIC_ARN = saved;
+    assert.match(String(run.error), /Invalid configuration "ALERT_TOPIC_ARN": environment variable is missing/);
+  });
+});
