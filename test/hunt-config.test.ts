@@ -18,7 +18,7 @@ describe('hunt configuration', () => {
     ['an unknown key', { lookback: 3 }, 'lookback'],
     ['a fractional lookback', { lookbackDays: 1.5 }, 'lookbackDays'],
     ['a lookback over a year', { lookbackDays: 400 }, 'lookbackDays'],
-    ['an unknown hunt', { thresholds: { 'dispatcher-typo': {} } }, 'dispatcher-typo'],
+    ['an unknown hunt', { thresholds: { 'dispatcher-typo': {} } }, 'thresholds.dispatcher-typo'],
     ['a zero threshold', { thresholds: { 'dispatcher-script-write': { maxAgentCount: 0 } } }, 'thresholds.dispatcher-script-write.maxAgentCount'],
     ['a relative exclusion', { exclusions: { 'dispatcher-script-write': ['bin/evil'] } }, 'exclusions.dispatcher-script-write[0]'],
     ['an exclusion with a newline', { exclusions: { 'dispatcher-script-write': ['/bin/x\n| LIMIT 0'] } }, 'exclusions.dispatcher-script-write[0]'],

@@ -35,9 +35,11 @@ export function parseHuntConfig(input: unknown): HuntConfig {
   }
   const thresholdsInput = objectOrEmpty(raw.thresholds, 'thresholds');
   const exclusionsInput = objectOrEmpty(raw.exclusions, 'exclusions');
-  for (const key of [...Object.keys(thresholdsInput), ...Object.keys(exclusionsInput)]) {
-    if (!HUNTS.some((hunt) => hunt.id === key)) {
-      throw new ConfigurationError(key, `unknown hunt id; expected one of ${HUNTS.map((h) => h.id).join(', ')}`);
+  for (const [section, input] of [['thresholds', thresholdsInput], ['exclusions', exclusionsInput]] as const) {
+    for (const key of Object.keys(input)) {
+      if (!HUNTS.some((hunt) => hunt.id === key)) {
+        throw new ConfigurationError(`${section}.${key}`, `unknown hunt id; expected one of ${HUNTS.map((h) => h.id).join(', ')}`);
+      }
     }
   }
   const thresholds = {} as Record<HuntId, RarityThresholds>;

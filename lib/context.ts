@@ -1,0 +1,125 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Fn } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { ConfigurationError } from '../functions/core/errors';
+import { parseHuntConfig } from '../functions/core/hunt-config';
+import type { NmDispatcherHuntProps } from './nm-dispatcher-hunt';
+
+/** Every context key the app reads, with the example a platform engineer can copy. */
+export const CONTEXT_KEYS = {
+  esSecret: { key: 'nmDispatcherHunt:esSecret', example: 'nm-dispatcher-hunt/elasticsearch' },
+  alertEmails: { key: 'nmDispatcherHunt:alertEmails', example: 'soc@example.com,oncall@example.com' },
+  slackWorkspaceId: { key: 'nmDispatcherHunt:slackWorkspaceId', example: 'T0123ABCD' },
+  slackChannelId: { key: 'nmDispatcherHunt:slackChannelId', example: 'C0123ABCD' },
+  scheduleExpression: { key: 'nmDispatcherHunt:scheduleExpression', example: 'cron(0 2 * * ? *)' },
+  scheduleTimeZone: { key: 'nmDispatcherHunt:scheduleTimeZone', example: 'Europe/Berlin' },
+  lookbackDays: { key: 'nmDispatcherHunt:lookbackDays', example: '30' },
+  thresholds: { key: 'nmDispatcherHunt:thresholds', example: '{"dispatcher-child-process":{"maxAgentCount":3,"maxEventCount":15}}' },
+  exclusions: { key: 'nmDispatcherHunt:exclusions', example: '{"dispatcher-script-write":["/opt/ansible/bin/python3","/opt/salt/*"]}' },
+  extraIndexPatterns: { key: 'nmDispatcherHunt:extraIndexPatterns', example: 'logs-sentinel_one_cloud_funnel.*,endgame-*' },
+  kibanaUrl: { key: 'nmDispatcherHunt:kibanaUrl', example: 'https://kibana.example.com' },
+  vpcId: { key: 'nmDispatcherHunt:vpcId', example: 'vpc-0123456789abcdef0' },
+  subnetIds: { key: 'nmDispatcherHunt:subnetIds', example: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210' },
+} as const;
+
+type ContextName = keyof typeof CONTEXT_KEYS;
+
+export class ContextError extends Error {
+  override readonly name = 'ContextError';
+  constructor(name: ContextName, problem: string) {
+    const { key, example } = CONTEXT_KEYS[name];
+    super(`Context "${key}" ${problem}. Example: npx cdk deploy -c ${key}='${example}'`);
+  }
+}
+
+/** Reads and validates the app's context into construct props; fails synth with the key and an example. */
+export function propsFromContext(scope: Construct, read: (key: string) => unknown): NmDispatcherHuntProps {
+  const get = (name: ContextName) => read(CONTEXT_KEYS[name].key);
+  const text = (name: ContextName, pattern?: RegExp): string | undefined => {
+    const value = get(name);
+    if (value === undefined || value === '') return undefined;
+    if (typeof value !== 'string' && typeof value !== 'number') throw new ContextError(name, 'must be a string');
+    const s = String(value).trim();
+    if (pattern && !pattern.test(s)) throw new ContextError(name, 'is not valid');
+    return s;
+  };
+  const list = (name: ContextName, pattern: RegExp): string[] => {
+    const value = get(name);
+    if (value === undefined || value === '') return [];
+    const items = Array.isArray(value) ? value : String(value).split(',');
+    return items.map((item) => {
+      const s = String(item).trim();
+      if (!pattern.test(s)) throw new ContextError(name, `has an invalid entry`);
+      return s;
+    });
+  };
+  const json = (name: ContextName): unknown => {
+    const value = get(name);
+    if (value === undefined || value === '') return undefined;
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      throw new ContextError(name, 'is not valid JSON');
+    }
+  };
+
+  const secret = text('esSecret');
+  if (!secret) throw new ContextError('esSecret', 'is required: the name or ARN of the Secrets Manager secret holding the Elasticsearch connection');
+  const secretArn = /^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/.test(secret);
+  if (!secretArn && !/^[\w/+=.@-]{1,512}$/.test(secret)) throw new ContextError('esSecret', 'must be a secret name or a complete secret ARN (ending in its six-character suffix)');
+  const elasticsearchSecret = secretArn
+    ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'ElasticsearchSecret', secret)
+    : secretsmanager.Secret.fromSecretNameV2(scope, 'ElasticsearchSecret', secret);
+
+  const slackWorkspaceId = text('slackWorkspaceId', /^[A-Z0-9]{9,11}$/);
+  const slackChannelId = text('slackChannelId', /^[A-Z0-9]{9,11}$/);
+  if ((slackWorkspaceId === undefined) !== (slackChannelId === undefined)) {
+    throw new ContextError(slackWorkspaceId === undefined ? 'slackWorkspaceId' : 'slackChannelId', 'must be given together with its Slack counterpart (workspace id and channel id)');
+  }
+
+  const lookback = text('lookbackDays', /^\d+$/);
+  let huntConfig: unknown;
+  try {
+    huntConfig = parseHuntConfig({
+      ...(lookback ? { lookbackDays: Number(lookback) } : {}),
+      ...(json('thresholds') !== undefined ? { thresholds: json('thresholds') } : {}),
+      ...(json('exclusions') !== undefined ? { exclusions: json('exclusions') } : {}),
+      extraIndexPatterns: list('extraIndexPatterns', /^\S+$/),
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    const name: ContextName = error.field.startsWith('thresholds') ? 'thresholds' : error.field.startsWith('exclusions') ? 'exclusions' : error.field.startsWith('extraIndexPatterns') ? 'extraIndexPatterns' : 'lookbackDays';
+    throw new ContextError(name, `is invalid: ${error.message}`);
+  }
+
+  const scheduleExpression = text('scheduleExpression', /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/);
+  const scheduleTimeZone = text('scheduleTimeZone', /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/);
+  if (scheduleTimeZone && !Intl.supportedValuesOf('timeZone').includes(scheduleTimeZone) && scheduleTimeZone !== 'UTC') {
+    throw new ContextError('scheduleTimeZone', 'is not an IANA time zone');
+  }
+
+  const vpcId = text('vpcId', /^vpc-[0-9a-f]{8,17}$/);
+  const subnetIds = list('subnetIds', /^subnet-[0-9a-f]{8,17}$/);
+  if ((vpcId === undefined) !== (subnetIds.length === 0)) throw new ContextError(vpcId === undefined ? 'vpcId' : 'subnetIds', 'must be given together with its counterpart (VPC id and subnet ids)');
+
+  return {
+    elasticsearchSecret,
+    alertEmails: list('alertEmails', /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/),
+    ...(slackWorkspaceId && slackChannelId ? { slack: { workspaceId: slackWorkspaceId, channelId: slackChannelId } } : {}),
+    ...(scheduleExpression ? { scheduleExpression } : {}),
+    ...(scheduleTimeZone ? { scheduleTimeZone } : {}),
+    huntConfig,
+    ...(text('kibanaUrl', /^https?:\/\/\S+$/) ? { kibanaUrl: text('kibanaUrl') } : {}),
+    ...(vpcId
+      ? {
+          vpc: {
+            // No lookup: synth stays offline. Subnet ids are what the function's VpcConfig uses.
+            vpc: ec2.Vpc.fromVpcAttributes(scope, 'Vpc', { vpcId, availabilityZones: subnetIds.map((_, i) => Fn.select(i, Fn.getAzs())) }),
+            subnets: { subnets: subnetIds.map((id, i) => ec2.Subnet.fromSubnetId(scope, `Subnet${i}`, id)) },
+          },
+        }
+      : {}),
+  };
+}

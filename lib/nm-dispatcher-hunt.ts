@@ -1,0 +1,246 @@
+import { fileURLToPath } from 'node:url';
+import { type CfnElement, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { BASELINE_TABLE } from '../functions/adapters/baseline-table';
+import { ENV } from '../functions/adapters/runtime-environment';
+import { parseHuntConfig } from '../functions/core/hunt-config';
+
+export interface SlackChannelProps {
+  /** Slack workspace (team) id, e.g. T0123ABCD, authorised once in the Amazon Q Developer console. */
+  readonly workspaceId: string;
+  /** Slack channel id, e.g. C0123ABCD. */
+  readonly channelId: string;
+}
+
+export interface NmDispatcherHuntProps {
+  /** The existing secret holding the Elasticsearch connection (see README, "Secret format"). */
+  readonly elasticsearchSecret: secretsmanager.ISecret;
+  /** Addresses subscribed to alerts by email; each confirms once. @default none */
+  readonly alertEmails?: readonly string[];
+  /** Slack channel receiving alerts through Amazon Q Developer in chat applications. @default none */
+  readonly slack?: SlackChannelProps;
+  /** EventBridge Scheduler expression. @default 'cron(0 2 * * ? *)' (every night at 02:00) */
+  readonly scheduleExpression?: string;
+  /** IANA time zone of the schedule. @default 'UTC' */
+  readonly scheduleTimeZone?: string;
+  /** Hunt configuration (lookbackDays, thresholds, exclusions, extraIndexPatterns), validated at synth. @default the hunts' defaults */
+  readonly huntConfig?: unknown;
+  /** Kibana base URL for Discover links in alerts. @default no links */
+  readonly kibanaUrl?: string;
+  /** Run the function in these subnets, for clusters that are not reachable from the internet. @default no VPC */
+  readonly vpc?: { readonly vpc: ec2.IVpc; readonly subnets: ec2.SubnetSelection };
+  /** Log retention of the function. @default one year */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** Hours without a successful run before the dead man's switch fires: a nightly run plus two hours of slack. */
+const DEAD_MANS_SWITCH_HOURS = 26;
+/** Long enough for two slow ES|QL queries with retries; the handler keeps 45 s back to record its work. */
+const FUNCTION_TIMEOUT = Duration.minutes(10);
+
+/**
+ * Nightly hunt for malicious NetworkManager dispatcher scripts: schedule → Lambda → Elasticsearch,
+ * baseline in DynamoDB, one SNS message per run with new findings, alarms on the same topic.
+ */
+export class NmDispatcherHunt extends Construct {
+  public readonly table: dynamodb.Table;
+  public readonly topic: sns.Topic;
+  public readonly function: nodejs.NodejsFunction;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly schedule: scheduler.Schedule;
+  public readonly key: kms.Key;
+  public readonly alarms: { readonly errors: cloudwatch.Alarm; readonly deadLetters: cloudwatch.Alarm; readonly noSuccessfulRun: cloudwatch.Alarm };
+  public readonly slackChannel?: chatbot.SlackChannelConfiguration;
+
+  constructor(scope: Construct, id: string, props: NmDispatcherHuntProps) {
+    super(scope, id);
+    const huntConfig = parseHuntConfig(props.huntConfig ?? {});
+
+    this.key = new kms.Key(this, 'Key', {
+      description: 'nm-dispatcher-hunt: alert topic and dead-letter queue',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch alarms publish to the encrypted topic only if they may use its key.
+    this.key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+
+    this.table = new dynamodb.Table(this, 'Baseline', {
+      partitionKey: { name: BASELINE_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of [BASELINE_TABLE.pendingIndex, BASELINE_TABLE.anchorIndex]) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+
+    this.topic = new sns.Topic(this, 'Alerts', { displayName: 'nm-dispatcher-hunt alerts', masterKey: this.key, enforceSSL: true });
+    for (const email of props.alertEmails ?? []) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    const role = new iam.Role(this, 'FunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'nm-dispatcher-hunt nightly run: its log group, baseline table, alert topic and Elasticsearch secret only',
+    });
+    logGroup.grantWrite(role);
+
+    let securityGroups: ec2.ISecurityGroup[] | undefined;
+    if (props.vpc) {
+      securityGroups = [new ec2.SecurityGroup(this, 'FunctionSecurityGroup', { vpc: props.vpc.vpc, description: 'nm-dispatcher-hunt: outbound HTTPS to Elasticsearch and AWS APIs', allowAllOutbound: true })];
+      role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+      acknowledge(
+        role,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        "The AWS-maintained minimum for the function's network interfaces in the VPC; its ec2:*NetworkInterface* actions support no resource scoping.",
+      );
+    }
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: fileURLToPath(new URL('../functions/handler.ts', import.meta.url)),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      // ES|QL results are small (at most 100 rows per hunt); 512 MB buys CPU for TLS and JSON work.
+      memorySize: 512,
+      timeout: FUNCTION_TIMEOUT,
+      reservedConcurrentExecutions: 1,
+      retryAttempts: 1,
+      deadLetterQueue: this.deadLetterQueue,
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      ...(props.vpc ? { vpc: props.vpc.vpc, vpcSubnets: props.vpc.subnets, securityGroups } : {}),
+      environment: {
+        [ENV.tableName]: this.table.tableName,
+        [ENV.topicArn]: this.topic.topicArn,
+        [ENV.secretId]: props.elasticsearchSecret.secretArn,
+        [ENV.huntConfig]: JSON.stringify(huntConfig),
+        [ENV.claimLeaseSeconds]: String(FUNCTION_TIMEOUT.toSeconds() + 600),
+        ...(props.kibanaUrl ? { [ENV.kibanaUrl]: props.kibanaUrl } : {}),
+        POWERTOOLS_SERVICE_NAME: 'nm-dispatcher-hunt',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        forceDockerBundling: false,
+        mainFields: ['module', 'main'],
+        // CommonJS dependencies (the Elasticsearch client) call require(): give ESM output one.
+        banner: "import { createRequire as __nmCreateRequire } from 'module'; const require = __nmCreateRequire(import.meta.url);",
+      },
+    });
+    // Exactly what a run does: batched reads and writes, conditional puts and updates, index queries.
+    this.table.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    this.topic.grantPublish(this.function);
+    props.elasticsearchSecret.grantRead(this.function);
+
+    const logicalId = (resource: Construct) => Stack.of(this).resolve(Stack.of(this).getLogicalId(resource.node.defaultChild as CfnElement)) as string;
+    acknowledge(role, `AwsSolutions-IAM5[Resource::<${logicalId(this.table)}.Arn>/index/*]`, "The function queries the baseline's two secondary indexes (pending, by-anchor); the wildcard covers this table's indexes only.");
+    acknowledge(role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'Publishing to the KMS-encrypted topic needs kms:GenerateDataKey* (GenerateDataKey and GenerateDataKeyWithoutPlaintext); the statement is limited to this construct\'s key.');
+
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+      description: 'nm-dispatcher-hunt schedule: invoke the function, send undeliverable runs to the dead-letter queue',
+    });
+    // The dead-letter queue is KMS-encrypted: sending to it needs the key.
+    this.key.grant(schedulerRole, 'kms:GenerateDataKey', 'kms:Decrypt');
+    acknowledge(schedulerRole, `AwsSolutions-IAM5[Resource::<${logicalId(this.function)}.Arn>:*]`, "Added by the Scheduler's Lambda target (grantInvoke): this function's versions and aliases, nothing else.");
+    const retries = 3;
+    this.schedule = new scheduler.Schedule(this, 'Nightly', {
+      description: 'nm-dispatcher-hunt nightly run',
+      schedule: scheduler.ScheduleExpression.expression(props.scheduleExpression ?? 'cron(0 2 * * ? *)', TimeZone.of(props.scheduleTimeZone ?? 'UTC')),
+      target: new schedulerTargets.LambdaInvoke(this.function, {
+        role: schedulerRole,
+        deadLetterQueue: this.deadLetterQueue,
+        maxEventAge: Duration.hours(6),
+        retryAttempts: retries,
+        input: scheduler.ScheduleTargetInput.fromObject({ source: 'nm-dispatcher-hunt-schedule' }),
+      }),
+    });
+
+
+    const alarmAction = new cloudwatchActions.SnsAction(this.topic);
+    const alarm = (id: string, props: cloudwatch.AlarmProps) => {
+      const created = new cloudwatch.Alarm(this, id, props);
+      created.addAlarmAction(alarmAction);
+      created.addOkAction(alarmAction);
+      return created;
+    };
+    this.alarms = {
+      errors: alarm('ErrorsAlarm', {
+        alarmDescription: 'nm-dispatcher-hunt: the nightly run failed (a hunt, the secret, Elasticsearch, DynamoDB or SNS). See the function logs: the last line is the run summary.',
+        metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      deadLetters: alarm('DeadLettersAlarm', {
+        alarmDescription: 'nm-dispatcher-hunt: a scheduled run could not be delivered or failed after retries; messages wait in the dead-letter queue.',
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      noSuccessfulRun: alarm('NoSuccessfulRunAlarm', {
+        alarmDescription: `nm-dispatcher-hunt dead man's switch: no successful run for ${DEAD_MANS_SWITCH_HOURS} hours. The hunt is not protecting you until this clears.`,
+        metric: new cloudwatch.Metric({ namespace: 'NmDispatcherHunt', metricName: 'SuccessfulRuns', dimensionsMap: { service: 'nm-dispatcher-hunt' }, period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        evaluationPeriods: DEAD_MANS_SWITCH_HOURS,
+        datapointsToAlarm: DEAD_MANS_SWITCH_HOURS,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        // No data is exactly what a dead man's switch is for.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }),
+    };
+
+    if (props.slack) {
+      this.slackChannel = new chatbot.SlackChannelConfiguration(this, 'Slack', {
+        slackChannelConfigurationName: `nm-dispatcher-hunt-${Stack.of(this).stackName}`.slice(0, 128),
+        slackWorkspaceId: props.slack.workspaceId,
+        slackChannelId: props.slack.channelId,
+        notificationTopics: [this.topic],
+        loggingLevel: chatbot.LoggingLevel.ERROR,
+      });
+    }
+  }
+}
+
+/** A cdk-nag acknowledgement, kept next to the resource it concerns, with a reason a reviewer can check. */
+function acknowledge(scope: Construct, id: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id, reason });
+}

@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { NmDispatcherHuntStack } from '../lib/nm-dispatcher-hunt-stack';
+
+const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+const BASE = { ...cdkJson.context, 'nmDispatcherHunt:esSecret': 'nm-dispatcher-hunt/elasticsearch', 'aws:cdk:bundling-stacks': [] };
+
+function synth(context: Record<string, unknown> = {}) {
+  const app = new App({ context: { ...BASE, ...context }, outdir: mkdtempSync(join(tmpdir(), 'nmdh-cdk-')) });
+  const stack = new NmDispatcherHuntStack(app, 'NmDispatcherHunt');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  app.synth(); // throws "Validation failed" on any unacknowledged cdk-nag finding
+  return { stack, template: Template.fromStack(stack) };
+}
+
+const { template, stack } = synth({ 'nmDispatcherHunt:alertEmails': 'soc@example.com,oncall@example.com', 'nmDispatcherHunt:kibanaUrl': 'https://kibana.example.com' });
+const ref = (construct: { node: { defaultChild?: unknown } }) => stack.resolve(stack.getLogicalId(construct.node.defaultChild as never)) as string;
+const { hunt } = stack;
+
+describe('the stack', () => {
+  it('runs nightly at 02:00 UTC with retries, a maximum event age and the dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 2 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [ref(hunt.function), 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 21_600 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [ref(hunt.deadLetterQueue), 'Arn'] } },
+      }),
+    });
+  });
+
+  it('runs the handler on Node.js 24, ARM64, one at a time, with its configuration', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      ReservedConcurrentExecutions: 1,
+      Timeout: 600,
+      MemorySize: 512,
+      Handler: 'index.handler',
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [ref(hunt.deadLetterQueue), 'Arn'] } },
+      Environment: {
+        Variables: Match.objectLike({
+          BASELINE_TABLE_NAME: { Ref: ref(hunt.table) },
+          ALERT_TOPIC_ARN: { Ref: ref(hunt.topic) },
+          ES_SECRET_ID: Match.anyValue(),
+          HUNT_CONFIG: Match.stringLikeRegexp('"lookbackDays":30'),
+          KIBANA_URL: 'https://kibana.example.com',
+          CLAIM_LEASE_SECONDS: '1200',
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 1 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  it('keeps the baseline on-demand, recoverable, encrypted and retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'pending' }), Match.objectLike({ IndexName: 'by-anchor' })],
+      }),
+    });
+  });
+
+  it('encrypts the topic with a rotating key that CloudWatch alarms may use, and refuses plain-HTTP publishing', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [ref(hunt.key), 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'soc@example.com' });
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [ref(hunt.key), 'Arn'] } });
+  });
+
+  it('grants each role only its own resources, with no wildcard resource', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const statements = Object.values(policies).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement);
+    for (const statement of statements) assert.notEqual(statement.Resource, '*', JSON.stringify(statement.Action));
+    const functionRole = ref(hunt.function.role as never);
+    const functionPolicy = JSON.stringify(Object.values(policies).find((p) => JSON.stringify((p as { Properties: { Roles: unknown } }).Properties.Roles) === JSON.stringify([{ Ref: functionRole }])));
+    assert.match(functionPolicy, /secretsmanager:GetSecretValue/);
+    assert.match(functionPolicy, /:secret:nm-dispatcher-hunt\/elasticsearch-\?\?\?\?\?\?/);
+    assert.doesNotMatch(functionPolicy, /dynamodb:Scan|dynamodb:DeleteItem|dynamodb:\*/);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: ref(hunt.function.role as never) }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Resource: { Ref: ref(hunt.topic) } })]) },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [ref(hunt.key), 'Arn'] } })]) },
+    });
+    template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
+  });
+
+  it('alarms on errors, dead letters, and 26 hours without a successful run', () => {
+    const topic = [{ Ref: ref(hunt.topic) }];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1, AlarmActions: topic, TreatMissingData: 'notBreaching' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1, AlarmActions: topic });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SuccessfulRuns',
+      Namespace: 'NmDispatcherHunt',
+      Dimensions: [{ Name: 'service', Value: 'nm-dispatcher-hunt' }],
+      Statistic: 'Sum',
+      Period: 3_600,
+      EvaluationPeriods: 26,
+      DatapointsToAlarm: 26,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+      AlarmActions: topic,
+      OKActions: topic,
+    });
+  });
+
+  it('adds no Slack channel and no VPC unless asked', () => {
+    template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: Match.absent() });
+  });
+
+  it('subscribes a Slack channel through Amazon Q Developer and runs in the given subnets when asked', () => {
+    const { template: t, stack: s } = synth({
+      'nmDispatcherHunt:slackWorkspaceId': 'T0123ABCD',
+      'nmDispatcherHunt:slackChannelId': 'C0123ABCD',
+      'nmDispatcherHunt:vpcId': 'vpc-0123456789abcdef0',
+      'nmDispatcherHunt:subnetIds': 'subnet-0123456789abcdef0,subnet-0fedcba9876543210',
+      'nmDispatcherHunt:scheduleExpression': 'cron(30 3 * * ? *)',
+      'nmDispatcherHunt:scheduleTimeZone': 'Europe/Berlin',
+    });
+    t.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123ABCD',
+      SlackChannelId: 'C0123ABCD',
+      SnsTopicArns: [{ Ref: s.resolve(s.getLogicalId(s.hunt.topic.node.defaultChild as never)) }],
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'], SecurityGroupIds: Match.anyValue() } });
+    t.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 3 * * ? *)', ScheduleExpressionTimezone: 'Europe/Berlin' });
+  });
+});
+
+describe('context validation', () => {
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ['a missing secret', { 'nmDispatcherHunt:esSecret': undefined }, /Context "nmDispatcherHunt:esSecret" is required.*Example: npx cdk deploy -c nmDispatcherHunt:esSecret='nm-dispatcher-hunt\/elasticsearch'/],
+    ['a partial secret ARN', { 'nmDispatcherHunt:esSecret': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret' }, /esSecret" must be a secret name or a complete secret ARN/],
+    ['a bad email', { 'nmDispatcherHunt:alertEmails': 'soc@example.com,not-an-email' }, /alertEmails" has an invalid entry.*Example: npx cdk deploy -c nmDispatcherHunt:alertEmails=/],
+    ['half a Slack setup', { 'nmDispatcherHunt:slackWorkspaceId': 'T0123ABCD' }, /slackChannelId" must be given together/],
+    ['a bad lookback', { 'nmDispatcherHunt:lookbackDays': 400 }, /lookbackDays" is invalid: .*1 to 365/],
+    ['thresholds that are not JSON', { 'nmDispatcherHunt:thresholds': '{oops' }, /thresholds" is not valid JSON/],
+    ['an unknown hunt in exclusions', { 'nmDispatcherHunt:exclusions': '{"typo":["/x"]}' }, /exclusions" is invalid: .*unknown hunt id/],
+    ['an injecting index pattern', { 'nmDispatcherHunt:extraIndexPatterns': 'endgame-*|LIMIT' }, /extraIndexPatterns" is invalid/],
+    ['a bad time zone', { 'nmDispatcherHunt:scheduleTimeZone': 'Mars/Olympus' }, /scheduleTimeZone" is not an IANA time zone/],
+    ['a bad schedule', { 'nmDispatcherHunt:scheduleExpression': 'every night' }, /scheduleExpression" is not valid.*cron\(0 2/],
+    ['subnets without a VPC', { 'nmDispatcherHunt:subnetIds': 'subnet-0123456789abcdef0' }, /vpcId" must be given together/],
+  ];
+  for (const [name, context, message] of cases) {
+    it(`fails synth on ${name}, naming the key and an example`, () => {
+      assert.throws(() => synth(context), message);
+    });
+  }
+});
+
+describe('npx cdk synth', () => {
+  it('bundles the handler with local esbuild, offline and without credentials, and passes cfn-lint', () => {
+    const out = mkdtempSync(join(tmpdir(), 'nmdh-synth-'));
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+    execFileSync('npx', ['cdk', 'synth', '-q', '-o', out, '-c', 'nmDispatcherHunt:esSecret=nm-dispatcher-hunt/elasticsearch'], { env, stdio: 'pipe', cwd: new URL('..', import.meta.url).pathname });
+    const asset = readdirSync(out).find((f) => f.startsWith('asset.'));
+    assert.ok(asset, 'a bundled Lambda asset');
+    const bundle = readFileSync(join(out, asset, 'index.mjs'), 'utf8');
+    assert.match(bundle, /createRequire/);
+    assert.ok(bundle.length < 2_000_000, `bundle is ${bundle.length} bytes`);
+    const lint = spawnSync('cfn-lint', [join(out, 'NmDispatcherHunt.template.json'), '--ignore-checks', 'W3005'], { encoding: 'utf8' });
+    if (lint.error) {
+      console.log(`# cfn-lint not available here (${lint.error.message}); template lint skipped`);
+      return;
+    }
+    assert.equal(lint.status, 0, lint.stdout + lint.stderr);
+  });
+});
