@@ -8,22 +8,28 @@ import type { NmDispatcherHuntProps } from './nm-dispatcher-hunt';
 
 /** Every context key the app reads, with the example a platform engineer can copy. */
 export const CONTEXT_KEYS = {
-  esSecret: { key: 'nmDispatcherHunt:esSecret', example: 'nm-dispatcher-hunt/elasticsearch' },
-  alertEmails: { key: 'nmDispatcherHunt:alertEmails', example: 'soc@example.com,oncall@example.com' },
-  slackWorkspaceId: { key: 'nmDispatcherHunt:slackWorkspaceId', example: 'T0123ABCD' },
-  slackChannelId: { key: 'nmDispatcherHunt:slackChannelId', example: 'C0123ABCD' },
-  scheduleExpression: { key: 'nmDispatcherHunt:scheduleExpression', example: 'cron(0 2 * * ? *)' },
-  scheduleTimeZone: { key: 'nmDispatcherHunt:scheduleTimeZone', example: 'Europe/Berlin' },
-  lookbackDays: { key: 'nmDispatcherHunt:lookbackDays', example: '30' },
-  thresholds: { key: 'nmDispatcherHunt:thresholds', example: '{"dispatcher-child-process":{"maxAgentCount":3,"maxEventCount":15}}' },
-  exclusions: { key: 'nmDispatcherHunt:exclusions', example: '{"dispatcher-script-write":["/opt/ansible/bin/python3","/opt/salt/*"]}' },
-  extraIndexPatterns: { key: 'nmDispatcherHunt:extraIndexPatterns', example: 'logs-sentinel_one_cloud_funnel.*,endgame-*' },
-  kibanaUrl: { key: 'nmDispatcherHunt:kibanaUrl', example: 'https://kibana.example.com' },
-  vpcId: { key: 'nmDispatcherHunt:vpcId', example: 'vpc-0123456789abcdef0' },
-  subnetIds: { key: 'nmDispatcherHunt:subnetIds', example: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210' },
+  esSecret: { key: 'nmDispatcherHunt:esSecret', example: 'nm-dispatcher-hunt/elasticsearch', default: 'required', description: 'Name or complete ARN of the Secrets Manager secret with the Elasticsearch connection' },
+  alertEmails: { key: 'nmDispatcherHunt:alertEmails', example: 'soc@example.com,oncall@example.com', default: 'none', description: 'Comma-separated addresses subscribed by email (each confirms once)' },
+  slackWorkspaceId: { key: 'nmDispatcherHunt:slackWorkspaceId', example: 'T0123ABCD', default: 'none', description: 'Slack workspace id authorised in Amazon Q Developer in chat applications' },
+  slackChannelId: { key: 'nmDispatcherHunt:slackChannelId', example: 'C0123ABCD', default: 'none', description: 'Slack channel id receiving alerts (with slackWorkspaceId)' },
+  scheduleExpression: { key: 'nmDispatcherHunt:scheduleExpression', example: 'cron(0 2 * * ? *)', default: 'cron(0 2 * * ? *)', description: 'EventBridge Scheduler expression' },
+  scheduleTimeZone: { key: 'nmDispatcherHunt:scheduleTimeZone', example: 'Europe/Berlin', default: 'UTC', description: 'IANA time zone of the schedule' },
+  lookbackDays: { key: 'nmDispatcherHunt:lookbackDays', example: '30', default: '30', description: 'Days of events each hunt reads (1 to 365)' },
+  thresholds: { key: 'nmDispatcherHunt:thresholds', example: '{"dispatcher-child-process":{"maxAgentCount":3,"maxEventCount":15}}', default: "each hunt's defaults", description: 'JSON: rarity thresholds per hunt (maxAgentCount, maxEventCount)' },
+  exclusions: { key: 'nmDispatcherHunt:exclusions', example: '{"dispatcher-script-write":["/opt/ansible/bin/python3","/opt/salt/*"]}', default: 'none', description: 'JSON: trusted executables per hunt, exact path or prefix ending in *' },
+  extraIndexPatterns: { key: 'nmDispatcherHunt:extraIndexPatterns', example: 'logs-sentinel_one_cloud_funnel.*,endgame-*', default: 'none', description: "Comma-separated index patterns added to both hunts (the seed rule's are shown)" },
+  kibanaUrl: { key: 'nmDispatcherHunt:kibanaUrl', example: 'https://kibana.example.com', default: 'none', description: 'Kibana base URL for Discover links in alerts' },
+  vpcId: { key: 'nmDispatcherHunt:vpcId', example: 'vpc-0123456789abcdef0', default: 'none', description: 'Run the function in this VPC (with subnetIds)' },
+  subnetIds: { key: 'nmDispatcherHunt:subnetIds', example: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210', default: 'none', description: 'Comma-separated private subnet ids with a route to Elasticsearch and AWS APIs' },
 } as const;
 
 type ContextName = keyof typeof CONTEXT_KEYS;
+
+/** The README's context table, generated from CONTEXT_KEYS. */
+export function contextMarkdown(): string {
+  const rows = Object.values(CONTEXT_KEYS).map((k) => `| \`${k.key}\` | ${k.description} | ${k.default} | \`${k.example}\` |`);
+  return ['| Context key | Meaning | Default | Example |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
 
 export class ContextError extends Error {
   override readonly name = 'ContextError';

@@ -1,0 +1,233 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { Command, CommanderError, Option } from 'commander';
+import { DynamoDbBaselineStore } from '../adapters/dynamodb-baseline-store';
+import { parseElasticsearchConnection, type ElasticsearchConnection } from '../adapters/elasticsearch-connection';
+import { ElasticsearchHuntRunner, createElasticsearchClient } from '../adapters/elasticsearch-hunt-runner';
+import { ENV } from '../adapters/runtime-environment';
+import { loadElasticsearchConnection } from '../adapters/secrets-manager';
+import { SnsNotifier } from '../adapters/sns-notifier';
+import { BASELINE_STATUSES, MAX_NOTE_CHARS, type BaselineEntry, type BaselineStatus } from '../core/baseline';
+import { entryToJsonLine, parseBaselineJsonLines } from '../core/baseline-jsonl';
+import { BaselineImportError, ConfigurationError, SecretFormatError, errorMessage } from '../core/errors';
+import { parseHuntConfig } from '../core/hunt-config';
+import { HUNTS, HUNT_IDS } from '../core/hunts';
+import { runNightlyHunt } from '../core/nightly-run';
+import { PrintingNotifier, entriesTable, progressLog, type Output } from './terminal';
+
+export interface CliIo {
+  readonly out: Output;
+  readonly err: Output;
+  readonly env: Record<string, string | undefined>;
+}
+
+/** Exit codes: 0 done, 1 the run failed (or some items could not be changed), 2 usage or configuration error. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+class UsageError extends Error {}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof UsageError || error instanceof ConfigurationError || error instanceof SecretFormatError || error instanceof BaselineImportError) {
+      io.err.write(`error: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    io.err.write(`error: ${errorMessage(error)}\n`);
+    return EXIT.failed;
+  }
+}
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('nm-dispatcher-hunt')
+    .description('Hunt malicious NetworkManager dispatcher scripts (MITRE ATT&CK T1546) and triage the baseline of known findings.')
+    .addHelpText('after', '\nExit codes: 0 done, 1 run failed, 2 usage or configuration error.\nEnvironment: BASELINE_TABLE_NAME, ALERT_TOPIC_ARN, ES_SECRET_ID, HUNT_CONFIG, KIBANA_URL, AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
+    .showHelpAfterError();
+  const table = () => new Option('--table <name>', 'baseline DynamoDB table').env(ENV.tableName);
+  const store = (opts: { table?: string }) => {
+    const name = opts.table ?? io.env[ENV.tableName];
+    if (!name) throw new UsageError(`no baseline table: pass --table or set ${ENV.tableName}`);
+    return new DynamoDbBaselineStore(new DynamoDBClient({ maxAttempts: 6 }), name);
+  };
+
+  program
+    .command('run')
+    .description('run both hunts now, compare with the baseline and publish one message if anything is new')
+    .addOption(table())
+    .addOption(new Option('--topic <arn>', 'SNS topic for the message').env(ENV.topicArn))
+    .addOption(new Option('--secret-id <id>', 'Secrets Manager secret with the Elasticsearch connection').env(ENV.secretId))
+    .option('--connection-file <path>', 'read the Elasticsearch connection from a JSON file (same format as the secret) instead')
+    .addOption(new Option('--hunt-config <json>', 'hunt configuration JSON (lookbackDays, thresholds, exclusions, extraIndexPatterns)').env(ENV.huntConfig))
+    .addOption(new Option('--kibana-url <url>', 'Kibana base URL for Discover links').env(ENV.kibanaUrl))
+    .option('--dry-run', 'print findings and the would-be message; change nothing, publish nothing')
+    .option('--learn', 'record everything found as learned, alerting nothing new')
+    .action(async (opts: { table?: string; topic?: string; secretId?: string; connectionFile?: string; huntConfig?: string; kibanaUrl?: string; dryRun?: boolean; learn?: boolean }) => {
+      const pick = (value: string | undefined, name: string) => value ?? io.env[name];
+      const huntConfig = parseHuntConfig(jsonOption(pick(opts.huntConfig, ENV.huntConfig), '--hunt-config'));
+      const connection = await connectionFor(opts.connectionFile, pick(opts.secretId, ENV.secretId));
+      const topic = pick(opts.topic, ENV.topicArn);
+      if (!opts.dryRun && !topic) throw new UsageError(`no topic: pass --topic or set ${ENV.topicArn} (or use --dry-run)`);
+      const kibanaUrl = pick(opts.kibanaUrl, ENV.kibanaUrl);
+      const render = kibanaUrl ? { kibanaUrl } : {};
+      const summary = await runNightlyHunt(
+        {
+          hunts: HUNTS,
+          runner: new ElasticsearchHuntRunner(createElasticsearchClient(connection), huntConfig),
+          store: store({ table: pick(opts.table, ENV.tableName) }),
+          notifier: opts.dryRun ? new PrintingNotifier(io.out, render) : new SnsNotifier(new SNSClient({}), topic as string, render),
+          clock: () => new Date(),
+          log: progressLog(io.err),
+        },
+        { runId: `cli-${new Date().toISOString()}`, dryRun: opts.dryRun === true, forceLearning: opts.learn === true },
+      );
+      io.out.write(`${JSON.stringify(summary, null, 2)}\n`);
+      setExit(summary.outcome === 'succeeded' ? EXIT.ok : EXIT.failed);
+    });
+
+  const baseline = program.command('baseline').description('inspect and triage the baseline of known findings');
+
+  baseline
+    .command('list')
+    .description('list baseline entries')
+    .addOption(table())
+    .addOption(new Option('--status <status>', 'only entries with this status').choices(BASELINE_STATUSES as string[]))
+    .addOption(new Option('--hunt <id>', 'only entries of this hunt').choices(HUNT_IDS))
+    .option('--json', 'print a JSON array for scripts')
+    .action(async (opts: { table?: string; status?: BaselineStatus; hunt?: string; json?: boolean }) => {
+      const entries: BaselineEntry[] = [];
+      for await (const entry of store(opts).list({ ...(opts.status ? { status: opts.status } : {}), ...(opts.hunt ? { huntId: opts.hunt } : {}) })) entries.push(entry);
+      entries.sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? '') || a.fingerprint.localeCompare(b.fingerprint));
+      io.out.write(opts.json ? `${JSON.stringify(entries.map((e) => JSON.parse(entryToJsonLine(e)) as unknown), null, 2)}\n` : entriesTable(entries));
+      io.err.write(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}\n`);
+    });
+
+  baseline
+    .command('approve')
+    .description('mark findings as benign: they are never alerted')
+    .argument('<fingerprint...>', 'fingerprints, or unique prefixes of at least 8 characters')
+    .requiredOption('--note <text>', 'why the finding is benign')
+    .requiredOption('--by <name>', 'who approves it')
+    .addOption(table())
+    .action(async (inputs: string[], opts: { table?: string; note: string; by: string }) => {
+      if (opts.note.length > MAX_NOTE_CHARS || opts.by.length > 256) throw new UsageError(`--note is limited to ${MAX_NOTE_CHARS} characters and --by to 256`);
+      const s = store(opts);
+      let missing = 0;
+      for (const fingerprint of await resolveFingerprints(s, inputs)) {
+        const entry = await s.approve(fingerprint, opts.note, opts.by, new Date());
+        if (entry) io.out.write(`approved ${fingerprint}\n`);
+        else {
+          missing++;
+          io.err.write(`not found: ${fingerprint}\n`);
+        }
+      }
+      setExit(missing > 0 ? EXIT.failed : EXIT.ok);
+    });
+
+  baseline
+    .command('forget')
+    .description('delete entries: a finding seen again is new and alerted')
+    .argument('<fingerprint...>', 'fingerprints, or unique prefixes of at least 8 characters')
+    .addOption(table())
+    .action(async (inputs: string[], opts: { table?: string }) => {
+      const s = store(opts);
+      let missing = 0;
+      for (const fingerprint of await resolveFingerprints(s, inputs)) {
+        if (await s.forget(fingerprint)) io.out.write(`forgot ${fingerprint}\n`);
+        else {
+          missing++;
+          io.err.write(`not found: ${fingerprint}\n`);
+        }
+      }
+      setExit(missing > 0 ? EXIT.failed : EXIT.ok);
+    });
+
+  baseline
+    .command('export')
+    .description('write every entry as JSON Lines')
+    .argument('[file]', 'output file (default: stdout)')
+    .addOption(table())
+    .action(async (file: string | undefined, opts: { table?: string }) => {
+      const lines: string[] = [];
+      for await (const entry of store(opts).list()) {
+        lines.push(entryToJsonLine(entry));
+        if (lines.length % 1_000 === 0) io.err.write(`exported ${lines.length} entries…\n`);
+      }
+      const text = lines.length > 0 ? `${lines.join('\n')}\n` : '';
+      if (file) writeFileSync(file, text);
+      else io.out.write(text);
+      io.err.write(`exported ${lines.length} entries\n`);
+    });
+
+  baseline
+    .command('import')
+    .description('add or replace entries from a JSON Lines export; validates every line before writing any')
+    .argument('<file>', 'JSON Lines file from baseline export')
+    .addOption(table())
+    .action(async (file: string, opts: { table?: string }) => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new UsageError(`cannot read ${file}: ${errorMessage(error)}`);
+      }
+      const entries = parseBaselineJsonLines(text);
+      const s = store(opts);
+      for (let i = 0; i < entries.length; i += 1_000) {
+        await s.putMany(entries.slice(i, i + 1_000));
+        io.err.write(`imported ${Math.min(i + 1_000, entries.length)} of ${entries.length}…\n`);
+      }
+      await s.markInitialised([...new Set(entries.map((e) => e.huntId))]);
+      io.out.write(`imported ${entries.length} entries\n`);
+    });
+
+  return program;
+}
+
+function jsonOption(value: string | undefined, name: string): unknown {
+  if (!value) return {};
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new UsageError(`${name} is not valid JSON`);
+  }
+}
+
+async function connectionFor(file: string | undefined, secretId: string | undefined): Promise<ElasticsearchConnection> {
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${file}: ${errorMessage(error)}`);
+    }
+    return parseElasticsearchConnection(text);
+  }
+  if (!secretId) throw new UsageError(`no Elasticsearch connection: pass --secret-id (or set ${ENV.secretId}) or --connection-file`);
+  return loadElasticsearchConnection(new SecretsManagerClient({}), secretId);
+}
+
+/** Full fingerprints pass through; prefixes (8+ hex digits) must match exactly one entry. */
+async function resolveFingerprints(store: DynamoDbBaselineStore, inputs: readonly string[]): Promise<string[]> {
+  for (const input of inputs) {
+    if (!/^[0-9a-f]{8,64}$/.test(input)) throw new UsageError(`"${input.slice(0, 80)}" is not a fingerprint (8 to 64 lowercase hex digits)`);
+  }
+  const prefixes = inputs.filter((i) => i.length < 64);
+  if (prefixes.length === 0) return [...inputs];
+  const all: string[] = [];
+  for await (const entry of store.list()) all.push(entry.fingerprint);
+  return inputs.map((input) => {
+    if (input.length === 64) return input;
+    const matches = all.filter((fp) => fp.startsWith(input));
+    if (matches.length !== 1) throw new UsageError(`prefix ${input} matches ${matches.length} entries; give more characters`);
+    return matches[0] as string;
+  });
+}

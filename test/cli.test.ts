@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DynamoDbBaselineStore } from '../functions/adapters/dynamodb-baseline-store';
+import { runCli } from '../functions/cli/cli';
+import { entryFromFinding } from '../functions/core/baseline';
+import { huntById } from '../functions/core/hunts';
+import { startElasticsearchStandIn, type ElasticsearchStandIn } from '../functions/local/elasticsearch-stand-in';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
+import { writeFinding } from './support/harness';
+import { CHILD_COLUMNS, WRITE_COLUMNS, childRow, responseFor, writeRow } from './support/rows';
+
+let db: EmbeddedDynamoDb;
+let es: ElasticsearchStandIn;
+const dir = mkdtempSync(join(tmpdir(), 'nmdh-cli-'));
+const NOW = '2026-11-25T02:00:00.000Z';
+const write = huntById('dispatcher-script-write')!;
+const learned = entryFromFinding(write, writeFinding('/etc/NetworkManager/dispatcher.d/01-ifupdown', '/usr/bin/cp'), 'learned', NOW);
+const alerted = { ...entryFromFinding(write, writeFinding('/etc/NetworkManager/dispatcher.d/99-x', '/usr/bin/bash'), 'alerted', NOW), alertMessageId: 'm-1', alertedAt: NOW };
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { out: { write: (s) => void (stdout += s) }, err: { write: (s) => void (stderr += s) }, env });
+  return { code, stdout, stderr };
+}
+
+let table: string;
+before(async () => {
+  db = await startEmbeddedDynamoDb();
+  es = await startElasticsearchStandIn({
+    majorVersion: 9,
+    respond: ({ body }) => ({ status: 200, body: String(body.query).includes('process-*') ? responseFor(CHILD_COLUMNS, [childRow()]) : responseFor(WRITE_COLUMNS, [writeRow()]) }),
+  });
+  Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_DYNAMODB: db.endpoint });
+  table = await db.createTable();
+  await new DynamoDbBaselineStore(db.client, table).putMany([learned, alerted]);
+});
+after(async () => {
+  await es.close();
+  await db.close();
+});
+
+describe('the CLI', () => {
+  it('lists entries as a table and as JSON, filtered by status and hunt', async () => {
+    const all = await cli(['baseline', 'list', '--table', table]);
+    assert.equal(all.code, 0);
+    assert.match(all.stdout, /^FINGERPRINT\s+STATUS\s+HUNT\s+LAST SEEN\s+RUNS\s+IDENTITY\n/);
+    assert.equal(all.stdout.trim().split('\n').length, 3);
+    const json = await cli(['baseline', 'list', '--status', 'alerted', '--hunt', 'dispatcher-script-write', '--json'], { BASELINE_TABLE_NAME: table });
+    const entries = JSON.parse(json.stdout) as { fingerprint: string; status: string; alertMessageId: string }[];
+    assert.deepEqual(entries.map((e) => [e.fingerprint, e.status, e.alertMessageId]), [[alerted.fingerprint, 'alerted', 'm-1']]);
+  });
+
+  it('approves by unique prefix with a note and an approver, and forgets', async () => {
+    const approved = await cli(['baseline', 'approve', learned.fingerprint.slice(0, 10), '--note', 'stock ifupdown hook', '--by', 'alice', '--table', table]);
+    assert.equal(approved.code, 0, approved.stderr);
+    assert.equal(approved.stdout, `approved ${learned.fingerprint}\n`);
+    const [entry] = JSON.parse((await cli(['baseline', 'list', '--status', 'approved', '--json', '--table', table])).stdout) as { note: string; approvedBy: string }[];
+    assert.deepEqual([entry!.note, entry!.approvedBy], ['stock ifupdown hook', 'alice']);
+    const missing = await cli(['baseline', 'forget', 'f'.repeat(64), '--table', table]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /not found/);
+  });
+
+  it('exports and imports JSON Lines, refusing a malformed file with its line number', async () => {
+    const file = join(dir, 'baseline.jsonl');
+    assert.equal((await cli(['baseline', 'export', file, '--table', table])).code, 0);
+    assert.equal(readFileSync(file, 'utf8').trim().split('\n').length, 2);
+    const target = await db.createTable();
+    const imported = await cli(['baseline', 'import', file, '--table', target]);
+    assert.equal(imported.stdout, 'imported 2 entries\n');
+    writeFileSync(join(dir, 'bad.jsonl'), `${readFileSync(file, 'utf8')}{"fingerprint":"nope"}\n`);
+    const bad = await cli(['baseline', 'import', join(dir, 'bad.jsonl'), '--table', await db.createTable()]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Line 3: field "fingerprint"/);
+  });
+
+  it('runs a dry run against Elasticsearch without writing or publishing', async () => {
+    const connection = join(dir, 'connection.json');
+    writeFileSync(connection, JSON.stringify({ node: es.url, apiKey: 'ZGVtbzpkZW1v' }));
+    const target = await db.createTable();
+    await new DynamoDbBaselineStore(db.client, target).markInitialised(['dispatcher-child-process', 'dispatcher-script-write']);
+    const run = await cli(['run', '--dry-run', '--connection-file', connection, '--table', target]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /SNS message \(would publish\)/);
+    assert.match(run.stderr, /hunt finished \(huntId=dispatcher-script-write rows=1/);
+    assert.equal((JSON.parse(run.stdout.slice(run.stdout.indexOf('{\n  "runId"'))) as { dryRun: boolean }).dryRun, true);
+    const after = await cli(['baseline', 'list', '--json', '--table', target]);
+    assert.equal(after.stdout.trim(), '[]');
+  });
+
+  it('exits 2 with a clear message on usage and configuration errors', async () => {
+    assert.equal((await cli(['baseline', 'list'])).code, 2);
+    assert.match((await cli(['baseline', 'list'])).stderr, /no baseline table: pass --table or set BASELINE_TABLE_NAME/);
+    assert.equal((await cli(['baseline', 'list', '--status', 'bogus', '--table', table])).code, 2);
+    assert.equal((await cli(['baseline', 'approve', 'abc', '--table', table])).code, 2, 'missing --note and --by');
+    assert.match((await cli(['baseline', 'approve', 'xyz12345', '--note', 'n', '--by', 'b', '--table', table])).stderr, /is not a fingerprint/);
+    assert.match((await cli(['run', '--table', table])).stderr, /no Elasticsearch connection/);
+    const badSecret = join(dir, 'bad-connection.json');
+    writeFileSync(badSecret, JSON.stringify({ node: 'http://es.example.com', apiKey: 'k3y-value' }));
+    const run = await cli(['run', '--dry-run', '--connection-file', badSecret, '--table', table]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /"node": must use https/);
+    assert.ok(!run.stderr.includes('k3y-value'));
+    assert.equal((await cli(['frobnicate'])).code, 2);
+  });
+
+  it('prints help for every command', async () => {
+    for (const args of [['--help'], ['run', '--help'], ['baseline', '--help'], ['baseline', 'list', '--help'], ['baseline', 'import', '--help']]) {
+      const help = await cli(args);
+      assert.equal(help.code, 0, args.join(' '));
+      assert.match(help.stdout, /Usage: nm-dispatcher-hunt/);
+    }
+  });
+
+  it('runs as `npx nm-dispatcher-hunt` with documented exit codes', () => {
+    const root = new URL('..', import.meta.url).pathname;
+    const help = spawnSync('npx', ['nm-dispatcher-hunt', '--help'], { cwd: root, encoding: 'utf8' });
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /Exit codes: 0 done, 1 run failed, 2 usage or configuration error/);
+    const usage = spawnSync('npx', ['nm-dispatcher-hunt', 'baseline', 'list'], { cwd: root, encoding: 'utf8', env: { ...process.env, BASELINE_TABLE_NAME: '' } });
+    assert.equal(usage.status, 2);
+  });
+});
