@@ -107,15 +107,37 @@ describe('Elasticsearch failures', () => {
     });
   });
 
-  it('gives up on a timeout after bounded retries with a clear message', async () => {
-    await withStandIn(9, [{ status: 200, body: responseFor(WRITE_COLUMNS, []), delayMs: 3_000 }], async (es) => {
+  it('switches to the async ES|QL API when a hunt outlasts the request timeout, polls, and deletes the result', async () => {
+    const running = { id: 'FmNJRUZ1YWZCU3dHY1BIOUhaenVSRkEaaXFlZ3h4c1RTWFNocDdnY2FSaERnUTozNDE=', is_running: true, columns: [], values: [] };
+    await withStandIn(9, (i) => {
+      if (i === 0) return { status: 200, body: responseFor(WRITE_COLUMNS, []), delayMs: 3_000 }; // the sync query outlasts the timeout
+      if (i === 1) return { status: 200, body: running };
+      if (i === 2) return { status: 200, body: running };
+      if (i === 3) return { status: 200, body: { ...responseFor(WRITE_COLUMNS, [writeRow()]), id: running.id, is_running: false } };
+      return { status: 200, body: { acknowledged: true } };
+    }, async (es) => {
+      const r = new ElasticsearchHuntRunner(createElasticsearchClient({ node: es.url, apiKey: API_KEY }, 100), defaultHuntConfig(), { asyncWait: '1s', retryContext: { sleep: async () => {} } });
+      const rows = await r.run(write);
+      assert.equal(rows.findings.length, 1);
+      const calls = es.requests.map((q) => `${q.method} ${decodeURIComponent(q.path.split('?')[0]!)}`);
+      assert.deepEqual(calls, ['POST /_query', 'POST /_query/async', `GET /_query/async/${running.id}`, `GET /_query/async/${running.id}`, `DELETE /_query/async/${running.id}`]);
+      const submitted = es.requests[1]!.body;
+      assert.equal(submitted.query, buildHuntRequest(write, defaultHuntConfig()).query);
+      assert.equal(submitted.wait_for_completion_timeout, '1s');
+      assert.equal(submitted.keep_on_completion, true);
+    });
+  });
+
+  it('stops polling at the deadline with a clear message, and still deletes the async result', async () => {
+    const running = { id: 'abc123', is_running: true, columns: [], values: [] };
+    await withStandIn(9, (i) => (i === 0 ? { status: 200, body: {}, delayMs: 3_000 } : { status: 200, body: running }), async (es) => {
+      let clock = 0;
       const r = new ElasticsearchHuntRunner(createElasticsearchClient({ node: es.url, apiKey: API_KEY }, 100), defaultHuntConfig(), {
-        retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
-        retryContext: { sleep: async () => {} },
+        asyncWait: '1s',
+        retryContext: { deadline: 3, now: () => clock++, sleep: async () => {} },
       });
-      // undici's timers tick coarsely (about 1 s), so the reply is held well past that.
-      await assert.rejects(r.run(write), /did not answer before the request timeout/);
-      assert.equal(es.requests.length, 2);
+      await assert.rejects(r.run(write), /did not finish within the run's time budget \(async ES\|QL query abc123\)/);
+      assert.equal(es.requests.at(-1)!.method, 'DELETE');
     });
   });
 });

@@ -31,7 +31,15 @@ export function createElasticsearchClient(connection: ElasticsearchConnection, r
 
 export interface ElasticsearchHuntRunnerOptions {
   readonly retry?: RetryPolicy;
+  /** Carries the deadline (epoch ms) past which no attempt or poll starts: the Lambda's remaining time. */
   readonly retryContext?: RetryContext;
+  /** How long each async request waits server-side for the result before answering "still running". @default '20s' */
+  readonly asyncWait?: string;
+}
+
+interface AsyncQueryResponse {
+  id?: string;
+  is_running?: boolean;
 }
 
 export class ElasticsearchHuntRunner implements HuntRunner {
@@ -47,15 +55,51 @@ export class ElasticsearchHuntRunner implements HuntRunner {
     try {
       const body = await withRetry(
         () => this.query(request),
-        (error) => describe(error, patterns).retryable,
+        // A timeout is not retried synchronously: the query is slow, not the network.
+        (error) => !(error instanceof errors.TimeoutError) && describe(error, patterns).retryable,
         this.options.retry ?? DEFAULT_RETRY,
         this.options.retryContext,
-      );
+      ).catch((error: unknown) => {
+        if (error instanceof errors.TimeoutError) return this.queryAsync(request, hunt);
+        throw error;
+      });
       return parseHuntResponse(hunt, body);
     } catch (error) {
       if (error instanceof MalformedResponseError) throw error;
       if (isUnknownIndex(error)) return { findings: [], truncated: false, partial: false, noData: true };
       throw describe(error, patterns);
+    }
+  }
+
+  /**
+   * Long hunts run through the async ES|QL API: submit, poll until done or until the deadline,
+   * and always delete the stored result so nothing lingers on the cluster.
+   */
+  private async queryAsync(request: HuntRequest, hunt: HuntDefinition): Promise<unknown> {
+    const deadline = this.options.retryContext?.deadline ?? Date.now() + 5 * 60_000;
+    const now = this.options.retryContext?.now ?? Date.now;
+    const wait = this.options.asyncWait ?? '20s';
+    const params = request.params as unknown as number[];
+    let response = (await this.client.esql.asyncQuery({
+      query: request.query,
+      params,
+      filter: request.filter as never,
+      format: 'json',
+      columnar: false,
+      wait_for_completion_timeout: wait,
+      keep_on_completion: true,
+      keep_alive: '15m',
+    })) as AsyncQueryResponse;
+    const id = response.id;
+    try {
+      while (response.is_running === true) {
+        if (id === undefined) throw new HuntQueryError(`${hunt.id}: the async query is running but Elasticsearch gave no id to poll`, false);
+        if (now() >= deadline) throw new HuntQueryError(`${hunt.id} did not finish within the run's time budget (async ES|QL query ${id}); narrow the lookback or raise the function timeout`, false);
+        response = (await this.client.esql.asyncQueryGet({ id, wait_for_completion_timeout: wait, format: 'json' } as never)) as AsyncQueryResponse;
+      }
+      return response;
+    } finally {
+      if (id !== undefined) await this.client.esql.asyncQueryDelete({ id }).catch(() => undefined);
     }
   }
 
