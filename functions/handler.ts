@@ -4,15 +4,10 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store';
-import { secretValues } from './adapters/elasticsearch-connection';
-import { ElasticsearchHuntRunner, createElasticsearchClient } from './adapters/elasticsearch-hunt-runner';
 import { parseRuntimeEnvironment } from './adapters/runtime-environment';
-import { loadElasticsearchConnection } from './adapters/secrets-manager';
-import { SnsNotifier } from './adapters/sns-notifier';
 import { errorMessage } from './core/errors';
-import { HUNTS } from './core/hunts';
-import { runNightlyHunt, type RunLog } from './core/nightly-run';
+import type { RunLog } from './core/nightly-run';
+import { runNightlyJob } from './nightly-job';
 import { redact } from './core/redact';
 import type { RunSummary } from './core/run-summary';
 
@@ -43,22 +38,15 @@ export async function handler(event: HuntEvent | null | undefined, context: Pick
   const log = redactingLog(secrets);
   const startedAt = Date.now();
   try {
-    const env = parseRuntimeEnvironment(process.env);
-    const aws = awsClients();
-    const connection = await loadElasticsearchConnection(aws.secrets, env.secretId);
-    secrets.push(...secretValues(connection));
-    const deadline = Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS;
-    const summary = await runNightlyHunt(
-      {
-        hunts: HUNTS,
-        runner: new ElasticsearchHuntRunner(createElasticsearchClient(connection), env.huntConfig, { retryContext: { deadline, onRetry: (attempt, delayMs, error) => log.warn('retrying Elasticsearch', { attempt, delayMs, error: errorMessage(error) }) } }),
-        store: new DynamoDbBaselineStore(aws.dynamodb, env.tableName),
-        notifier: new SnsNotifier(aws.sns, env.topicArn, env.kibanaUrl ? { kibanaUrl: env.kibanaUrl } : {}),
-        clock: () => new Date(),
-        log,
-      },
-      { runId: context.awsRequestId, forceLearning: env.forceLearning || event?.forceLearning === true, claimLeaseMs: env.claimLeaseMs },
-    );
+    const summary = await runNightlyJob({
+      env: parseRuntimeEnvironment(process.env),
+      clients: awsClients(),
+      runId: context.awsRequestId,
+      deadline: startedAt + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
+      log,
+      secretSink: secrets,
+      forceLearning: event?.forceLearning === true,
+    });
     recordMetrics(summary);
     if (summary.outcome === 'failed') throw new RunFailedError(`Run failed: ${summary.problems.join(' ')}`);
     return summary;

@@ -177,7 +177,8 @@ function buildSummary(
     ...(error !== undefined ? { error } : {}),
   }));
   const huntsFailed = hunts.filter((h) => h.status === 'failed').length;
-  const failed = huntsFailed > 0 || problems.some((p) => p.startsWith('Publishing') || p.includes('could not be marked'));
+  // Partial results alert what they hold, yet the run fails so that a degraded cluster is never silent.
+  const failed = huntsFailed > 0 || hunts.some((h) => h.partial) || problems.some((p) => p.startsWith('Publishing') || p.includes('could not be marked'));
   return {
     runId: options.runId,
     startedAt: startedAt.toISOString(),

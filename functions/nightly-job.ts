@@ -1,0 +1,65 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store';
+import { secretValues } from './adapters/elasticsearch-connection';
+import { ElasticsearchHuntRunner, createElasticsearchClient } from './adapters/elasticsearch-hunt-runner';
+import type { RuntimeEnvironment } from './adapters/runtime-environment';
+import { loadElasticsearchConnection } from './adapters/secrets-manager';
+import { SnsNotifier } from './adapters/sns-notifier';
+import { errorMessage } from './core/errors';
+import { HUNTS } from './core/hunts';
+import { runNightlyHunt, type RunLog } from './core/nightly-run';
+import type { RetryPolicy } from './core/retry';
+import type { RunSummary } from './core/run-summary';
+
+export interface JobClients {
+  readonly dynamodb: DynamoDBClient;
+  readonly sns: SNSClient;
+  readonly secrets: SecretsManagerClient;
+}
+
+export interface NightlyJobOptions {
+  readonly env: RuntimeEnvironment;
+  readonly clients: JobClients;
+  readonly runId: string;
+  /** Epoch ms past which no Elasticsearch retry or poll starts. */
+  readonly deadline: number;
+  readonly log: RunLog;
+  /** Receives the secret's values as soon as they are known, for redaction. */
+  readonly secretSink: string[];
+  readonly forceLearning?: boolean;
+  readonly clock?: () => Date;
+  readonly retry?: RetryPolicy;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Per-request Elasticsearch timeout; a hunt that outlasts it continues through the async API. @default 60 s */
+  readonly esRequestTimeoutMs?: number;
+}
+
+/** One nightly run with the real adapters: what the Lambda handler does, minus Lambda. */
+export async function runNightlyJob(options: NightlyJobOptions): Promise<RunSummary> {
+  const { env, clients, log } = options;
+  const connection = await loadElasticsearchConnection(clients.secrets, env.secretId);
+  options.secretSink.push(...secretValues(connection));
+  const clock = options.clock ?? (() => new Date());
+  const runner = new ElasticsearchHuntRunner(createElasticsearchClient(connection, options.esRequestTimeoutMs), env.huntConfig, {
+    ...(options.retry ? { retry: options.retry } : {}),
+    retryContext: {
+      deadline: options.deadline,
+      now: () => clock().getTime(),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      onRetry: (attempt, delayMs, error) => log.warn('retrying Elasticsearch', { attempt, delayMs, error: errorMessage(error) }),
+    },
+  });
+  return runNightlyHunt(
+    {
+      hunts: HUNTS,
+      runner,
+      store: new DynamoDbBaselineStore(clients.dynamodb, env.tableName),
+      notifier: new SnsNotifier(clients.sns, env.topicArn, env.kibanaUrl ? { kibanaUrl: env.kibanaUrl } : {}),
+      clock,
+      log,
+    },
+    { runId: options.runId, forceLearning: env.forceLearning || options.forceLearning === true, claimLeaseMs: env.claimLeaseMs },
+  );
+}

