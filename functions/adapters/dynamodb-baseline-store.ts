@@ -23,6 +23,8 @@ const PENDING = 'pending';
 const BATCH_GET = 100;
 const BATCH_WRITE = 25;
 const WRITE_CONCURRENCY = 8;
+/** Batches in flight at once: enough to hide latency, few enough to stay under on-demand burst limits. */
+const BATCH_CONCURRENCY = 4;
 
 export interface DynamoDbBaselineStoreOptions {
   /** Attempts for a batch's unprocessed keys/items before giving up. @default 8 */
@@ -65,15 +67,15 @@ export class DynamoDbBaselineStore implements BaselineStore {
   async getMany(fingerprints: readonly string[]): Promise<Map<string, BaselineEntry>> {
     const found = new Map<string, BaselineEntry>();
     const unique = [...new Set(fingerprints)];
-    for (let i = 0; i < unique.length; i += BATCH_GET) {
-      let keys: Item[] = unique.slice(i, i + BATCH_GET).map((fingerprint) => ({ fingerprint }));
+    await forEachLimited(chunks(unique, BATCH_GET), BATCH_CONCURRENCY, async (chunk) => {
+      let keys: Item[] = chunk.map((fingerprint) => ({ fingerprint }));
       for (let attempt = 1; keys.length > 0; attempt++) {
         if (attempt > 1) await this.backoff(attempt, `${keys.length} unprocessed keys`);
         const result = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
         for (const item of result.Responses?.[this.tableName] ?? []) found.set(item.fingerprint as string, fromItem(item));
         keys = (result.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined) ?? [];
       }
-    }
+    });
     return found;
   }
 
@@ -153,14 +155,14 @@ export class DynamoDbBaselineStore implements BaselineStore {
   }
 
   async putMany(entries: readonly BaselineEntry[]): Promise<void> {
-    for (let i = 0; i < entries.length; i += BATCH_WRITE) {
-      let requests: Item[] = entries.slice(i, i + BATCH_WRITE).map((entry) => ({ PutRequest: { Item: toItem(entry) } }));
+    await forEachLimited(chunks(entries, BATCH_WRITE), BATCH_CONCURRENCY, async (chunk) => {
+      let requests: Item[] = chunk.map((entry) => ({ PutRequest: { Item: toItem(entry) } }));
       for (let attempt = 1; requests.length > 0; attempt++) {
         if (attempt > 1) await this.backoff(attempt, `${requests.length} unprocessed items`);
         const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
         requests = (result.UnprocessedItems?.[this.tableName] as Item[] | undefined) ?? [];
       }
-    }
+    });
   }
 
   async approve(fingerprint: string, note: string, approvedBy: string, at: Date): Promise<BaselineEntry | undefined> {
@@ -243,6 +245,9 @@ export class DynamoDbBaselineStore implements BaselineStore {
     await sleep(Math.random() * Math.min(5_000, base * 2 ** (attempt - 2)));
   }
 }
+
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 function toItem(entry: BaselineEntry): Item {
   const { claim, ...rest } = entry;

@@ -138,9 +138,9 @@ async function claimAll(store: BaselineStore, plan: BaselinePlan, now: Date): Pr
 async function alertReport(deps: RunDependencies, claimed: BaselineEntry[], plan: BaselinePlan, summary: RunSummary, options: RunOptions): Promise<AlertReport> {
   const republished = new Set(plan.republish.map((e) => e.fingerprint));
   const siblingsByAnchor = new Map<string, BaselineEntry[]>();
-  for (const anchorKey of new Set(claimed.map((e) => e.anchorKey))) {
+  await forEachLimited([...new Set(claimed.map((e) => e.anchorKey))], 8, async (anchorKey) => {
     siblingsByAnchor.set(anchorKey, await deps.store.siblings(anchorKey, options.siblingLimit ?? 25));
-  }
+  });
   const alerts: Alert[] = claimed.map((entry) => {
     const hunt = deps.hunts.find((h) => h.id === entry.huntId) as HuntDefinition;
     const siblings = (siblingsByAnchor.get(entry.anchorKey) ?? []).filter((s) => s.status !== 'pending');
