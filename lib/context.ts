@@ -1,4 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Fn } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -9,6 +10,7 @@ import type { NmDispatcherHuntProps } from './nm-dispatcher-hunt';
 /** Every context key the app reads, with the example a platform engineer can copy. */
 export const CONTEXT_KEYS = {
   esSecret: { key: 'nmDispatcherHunt:esSecret', example: 'nm-dispatcher-hunt/elasticsearch', default: 'required', description: 'Name or complete ARN of the Secrets Manager secret with the Elasticsearch connection' },
+  esSecretKmsKeyArn: { key: 'nmDispatcherHunt:esSecretKmsKeyArn', example: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', default: 'none', description: "ARN of the customer-managed KMS key encrypting the secret, if it has one" },
   alertEmails: { key: 'nmDispatcherHunt:alertEmails', example: 'soc@example.com,oncall@example.com', default: 'none', description: 'Comma-separated addresses subscribed by email (each confirms once)' },
   slackWorkspaceId: { key: 'nmDispatcherHunt:slackWorkspaceId', example: 'T0123ABCD', default: 'none', description: 'Slack workspace id authorised in Amazon Q Developer in chat applications' },
   slackChannelId: { key: 'nmDispatcherHunt:slackChannelId', example: 'C0123ABCD', default: 'none', description: 'Slack channel id receiving alerts (with slackWorkspaceId)' },
@@ -79,6 +81,8 @@ export function propsFromContext(scope: Construct, read: (key: string) => unknow
     ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'ElasticsearchSecret', secret)
     : secretsmanager.Secret.fromSecretNameV2(scope, 'ElasticsearchSecret', secret);
 
+  const secretKeyArn = text('esSecretKmsKeyArn', /^arn:aws[\w-]*:kms:[\w-]+:\d{12}:key\/[0-9a-f-]{36}$/);
+
   const slackWorkspaceId = text('slackWorkspaceId', /^[A-Z0-9]{9,11}$/);
   const slackChannelId = text('slackChannelId', /^[A-Z0-9]{9,11}$/);
   if ((slackWorkspaceId === undefined) !== (slackChannelId === undefined)) {
@@ -112,6 +116,7 @@ export function propsFromContext(scope: Construct, read: (key: string) => unknow
 
   return {
     elasticsearchSecret,
+    ...(secretKeyArn ? { elasticsearchSecretKey: kms.Key.fromKeyArn(scope, 'ElasticsearchSecretKey', secretKeyArn) } : {}),
     alertEmails: list('alertEmails', /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/),
     ...(slackWorkspaceId && slackChannelId ? { slack: { workspaceId: slackWorkspaceId, channelId: slackChannelId } } : {}),
     ...(scheduleExpression ? { scheduleExpression } : {}),

@@ -31,6 +31,8 @@ export interface SlackChannelProps {
 export interface NmDispatcherHuntProps {
   /** The existing secret holding the Elasticsearch connection (see README, "Secret format"). */
   readonly elasticsearchSecret: secretsmanager.ISecret;
+  /** The customer-managed KMS key that encrypts the secret, if any; the function may decrypt with it. @default the AWS-managed key */
+  readonly elasticsearchSecretKey?: kms.IKey;
   /** Addresses subscribed to alerts by email; each confirms once. @default none */
   readonly alertEmails?: readonly string[];
   /** Slack channel receiving alerts through Amazon Q Developer in chat applications. @default none */
@@ -166,6 +168,7 @@ export class NmDispatcherHunt extends Construct {
     this.table.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     this.topic.grantPublish(this.function);
     props.elasticsearchSecret.grantRead(this.function);
+    props.elasticsearchSecretKey?.grantDecrypt(this.function);
 
     const logicalId = (resource: Construct) => Stack.of(this).resolve(Stack.of(this).getLogicalId(resource.node.defaultChild as CfnElement)) as string;
     acknowledge(role, `AwsSolutions-IAM5[Resource::<${logicalId(this.table)}.Arn>/index/*]`, "The function queries the baseline's two secondary indexes (pending, by-anchor); the wildcard covers this table's indexes only.");

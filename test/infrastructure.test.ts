@@ -143,6 +143,10 @@ describe('the stack', () => {
       'nmDispatcherHunt:subnetIds': 'subnet-0123456789abcdef0,subnet-0fedcba9876543210',
       'nmDispatcherHunt:scheduleExpression': 'cron(30 3 * * ? *)',
       'nmDispatcherHunt:scheduleTimeZone': 'Europe/Berlin',
+      'nmDispatcherHunt:esSecretKmsKeyArn': 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'kms:Decrypt', Resource: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' })]) },
     });
     t.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
       SlackWorkspaceId: 'T0123ABCD',
@@ -164,6 +168,7 @@ describe('context validation', () => {
     ['thresholds that are not JSON', { 'nmDispatcherHunt:thresholds': '{oops' }, /thresholds" is not valid JSON/],
     ['an unknown hunt in exclusions', { 'nmDispatcherHunt:exclusions': '{"typo":["/x"]}' }, /exclusions" is invalid: .*unknown hunt id/],
     ['an injecting index pattern', { 'nmDispatcherHunt:extraIndexPatterns': 'endgame-*|LIMIT' }, /extraIndexPatterns" is invalid/],
+    ['a bad secret key ARN', { 'nmDispatcherHunt:esSecretKmsKeyArn': 'alias/my-key' }, /esSecretKmsKeyArn" is not valid/],
     ['a bad time zone', { 'nmDispatcherHunt:scheduleTimeZone': 'Mars/Olympus' }, /scheduleTimeZone" is not an IANA time zone/],
     ['a bad schedule', { 'nmDispatcherHunt:scheduleExpression': 'every night' }, /scheduleExpression" is not valid.*cron\(0 2/],
     ['subnets without a VPC', { 'nmDispatcherHunt:subnetIds': 'subnet-0123456789abcdef0' }, /vpcId" must be given together/],
