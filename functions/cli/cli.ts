@@ -59,6 +59,19 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     return new DynamoDbBaselineStore(new DynamoDBClient({ maxAttempts: 6 }), name);
   };
 
+  /** Applies `change` to each resolved fingerprint; exit 1 when some were not in the baseline. */
+  const changeEach = async (s: DynamoDbBaselineStore, inputs: string[], verb: string, change: (s: DynamoDbBaselineStore, fingerprint: string) => Promise<boolean>) => {
+    let missing = 0;
+    for (const fingerprint of await resolveFingerprints(s, inputs)) {
+      if (await change(s, fingerprint)) io.out.write(`${verb} ${fingerprint}\n`);
+      else {
+        missing++;
+        io.err.write(`not found: ${fingerprint}\n`);
+      }
+    }
+    setExit(missing > 0 ? EXIT.failed : EXIT.ok);
+  };
+
   program
     .command('run')
     .description('run both hunts now, compare with the baseline and publish one message if anything is new')
@@ -119,17 +132,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(table())
     .action(async (inputs: string[], opts: { table?: string; note: string; by: string }) => {
       if (opts.note.length > MAX_NOTE_CHARS || opts.by.length > 256) throw new UsageError(`--note is limited to ${MAX_NOTE_CHARS} characters and --by to 256`);
-      const s = store(opts);
-      let missing = 0;
-      for (const fingerprint of await resolveFingerprints(s, inputs)) {
-        const entry = await s.approve(fingerprint, opts.note, opts.by, new Date());
-        if (entry) io.out.write(`approved ${fingerprint}\n`);
-        else {
-          missing++;
-          io.err.write(`not found: ${fingerprint}\n`);
-        }
-      }
-      setExit(missing > 0 ? EXIT.failed : EXIT.ok);
+      await changeEach(store(opts), inputs, 'approved', async (s, fingerprint) => (await s.approve(fingerprint, opts.note, opts.by, new Date())) !== undefined);
     });
 
   baseline
@@ -138,16 +141,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument('<fingerprint...>', 'fingerprints, or unique prefixes of at least 8 characters')
     .addOption(table())
     .action(async (inputs: string[], opts: { table?: string }) => {
-      const s = store(opts);
-      let missing = 0;
-      for (const fingerprint of await resolveFingerprints(s, inputs)) {
-        if (await s.forget(fingerprint)) io.out.write(`forgot ${fingerprint}\n`);
-        else {
-          missing++;
-          io.err.write(`not found: ${fingerprint}\n`);
-        }
-      }
-      setExit(missing > 0 ? EXIT.failed : EXIT.ok);
+      await changeEach(store(opts), inputs, 'forgot', (s, fingerprint) => s.forget(fingerprint));
     });
 
   baseline
