@@ -123,7 +123,7 @@ function reasonOf(error: InstanceType<typeof errors.ResponseError>): string {
 }
 
 /** Turns a client error into an operator-facing message (never including credentials) and a retry verdict. */
-export function describe(error: unknown, indexPatterns: string): HuntQueryError {
+function describe(error: unknown, indexPatterns: string): HuntQueryError {
   if (error instanceof HuntQueryError) return error;
   if (error instanceof errors.ResponseError) {
     const status = error.meta.statusCode ?? 0;

@@ -42,11 +42,6 @@ export function highestSeverity(report: AlertReport): Severity | 'info' {
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** Run problems worth a reader's attention (failed, truncated, partial hunts; publish issues). */
-export function runProblems(report: AlertReport): readonly string[] {
-  return report.summary.problems;
-}
-
 /** The subject line: our own words only (no attacker text), printable ASCII, at most 100 characters. */
 export function subjectLine(report: AlertReport): string {
   const subject =
