@@ -71,6 +71,12 @@ describe('the Lambda handler', () => {
     const emf = records.find((r) => r._aws !== undefined) as Record<string, unknown>;
     assert.equal(emf.NewFindings, 1);
     assert.equal(emf.SuccessfulRuns, 1);
+    // The dead man's switch in the stack watches exactly this namespace, metric and dimension.
+    const directive = (emf._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0]!;
+    assert.equal(directive.Namespace, 'NmDispatcherHunt');
+    assert.deepEqual(directive.Dimensions, [['service']]);
+    assert.equal(emf.service, 'nm-dispatcher-hunt');
+    assert.ok(directive.Metrics.some((m) => m.Name === 'SuccessfulRuns'));
     assert.equal(emf.HuntsFailed, 0);
     assert.ok(typeof emf.RunDurationMs === 'number');
     for (const line of [...first.lines, ...second.lines]) assert.ok(!line.includes(API_KEY), 'API key in output');
