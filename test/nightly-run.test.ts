@@ -159,6 +159,18 @@ describe('the nightly run against a real DynamoDB implementation', () => {
     assert.equal(summary.hunts.find((h) => h.huntId === 'dispatcher-child-process')?.status, 'failed');
   });
 
+  it('reports a hunt without data as blind, still alerts the other, and ends as failed', async () => {
+    runner.findings = STOCK;
+    await run();
+    runner.findings = [...STOCK, DROPPED];
+    runner.withoutData.add('dispatcher-child-process');
+    const summary = await run();
+    assert.equal(summary.outcome, 'failed');
+    assert.equal(summary.hunts.find((h) => h.huntId === 'dispatcher-child-process')?.status, 'no-data');
+    assert.match(summary.problems.join('\n'), /dispatcher-child-process found no index matching logs-endpoint\.events\.process-\*.*the hunt is blind/);
+    assert.deepEqual(notifier.alertedFingerprints(), [DROPPED.fingerprint]);
+  });
+
   it('keeps learning a hunt that failed on the first run instead of alerting its whole history later', async () => {
     runner.findings = STOCK;
     runner.failures.set('dispatcher-script-write', new Error('403'));

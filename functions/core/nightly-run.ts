@@ -111,7 +111,10 @@ async function runHunts(deps: RunDependencies, problems: string[]): Promise<{ hu
         deps.log.info('hunt finished', { huntId: hunt.id, rows: rows.findings.length, truncated: rows.truncated, partial: rows.partial, noData: rows.noData });
         if (rows.truncated) problems.push(`${hunt.id} returned its row limit of ${hunt.rowLimit}: rarer rows are listed first, more common ones may be missing. Narrow the lookback or add exclusions.`);
         if (rows.partial) problems.push(`${hunt.id}: Elasticsearch returned partial results (is_partial): some shards or clusters did not answer.`);
-        if (rows.noData) deps.log.warn('no index matched', { huntId: hunt.id });
+        if (rows.noData) {
+          problems.push(`${hunt.id} found no index matching ${hunt.indexPatterns.join(', ')} (or the extra patterns): no data from this source, so the hunt is blind. Check that Elastic Defend ships these events and that the credentials may see them.`);
+          deps.log.warn('no index matched', { huntId: hunt.id });
+        }
         return { hunt, rows };
       } catch (error) {
         const message = errorMessage(error);
@@ -177,8 +180,9 @@ function buildSummary(
     ...(error !== undefined ? { error } : {}),
   }));
   const huntsFailed = hunts.filter((h) => h.status === 'failed').length;
-  // Partial results alert what they hold, yet the run fails so that a degraded cluster is never silent.
-  const failed = huntsFailed > 0 || hunts.some((h) => h.partial) || problems.some((p) => p.startsWith('Publishing') || p.includes('could not be marked'));
+  // Partial results alert what they hold, and a hunt without data reports nothing: either way the run
+  // fails, so that a degraded cluster or a missing data source is never a silent success.
+  const failed = huntsFailed > 0 || hunts.some((h) => h.partial || h.status === 'no-data') || problems.some((p) => p.startsWith('Publishing') || p.includes('could not be marked'));
   return {
     runId: options.runId,
     startedAt: startedAt.toISOString(),

@@ -34,6 +34,8 @@ export const childFinding = (parent: string, executable: string, commandLine: st
 export class ScriptedRunner implements HuntRunner {
   findings: Finding[] = [];
   failures = new Map<string, Error>();
+  /** Hunts whose index patterns match nothing. */
+  withoutData = new Set<string>();
   gate?: Promise<void>;
   calls = 0;
 
@@ -42,6 +44,7 @@ export class ScriptedRunner implements HuntRunner {
     if (this.gate) await this.gate;
     const failure = this.failures.get(hunt.id);
     if (failure) throw failure;
+    if (this.withoutData.has(hunt.id)) return { findings: [], truncated: false, partial: false, noData: true };
     const findings = this.findings.filter((f) => f.huntId === hunt.id);
     return { findings, truncated: findings.length >= hunt.rowLimit, partial: false, noData: false };
   }
