@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -184,12 +184,19 @@ describe('npx cdk synth', () => {
   it('bundles the handler with local esbuild, offline and without credentials, and passes cfn-lint', () => {
     const out = mkdtempSync(join(tmpdir(), 'nmdh-synth-'));
     const env = { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', CDK_DISABLE_CLI_TELEMETRY: 'true' };
-    execFileSync('npx', ['cdk', 'synth', '-q', '-o', out, '-c', 'nmDispatcherHunt:esSecret=nm-dispatcher-hunt/elasticsearch'], { env, stdio: 'pipe', cwd: new URL('..', import.meta.url).pathname });
+    const root = new URL('..', import.meta.url).pathname;
+    execFileSync('npx', ['cdk', 'synth', '-q', '-o', out, '-c', 'nmDispatcherHunt:esSecret=nm-dispatcher-hunt/elasticsearch'], { env, stdio: 'pipe', cwd: root });
     const asset = readdirSync(out).find((f) => f.startsWith('asset.'));
     assert.ok(asset, 'a bundled Lambda asset');
     const bundle = readFileSync(join(out, asset, 'index.mjs'), 'utf8');
     assert.match(bundle, /createRequire/);
     assert.ok(bundle.length < 2_000_000, `bundle is ${bundle.length} bytes`);
+    // The bundle loads and runs as Lambda would run it (the runtime provides @aws-sdk/*, here node_modules does).
+    const cache = join(root, 'node_modules', '.cache', 'nm-dispatcher-hunt');
+    mkdirSync(cache, { recursive: true });
+    copyFileSync(join(out, asset, 'index.mjs'), join(cache, 'index.mjs'));
+    const invoke = spawnSync(process.execPath, ['--input-type=module', '-e', `const { handler } = await import(${JSON.stringify(join(cache, 'index.mjs'))}); await handler({}, { awsRequestId: 'smoke', getRemainingTimeInMillis: () => 60000 }).catch((e) => console.log(e.name + ': ' + e.message));`], { encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' } });
+    assert.match(invoke.stdout, /RunFailedError: Invalid configuration "BASELINE_TABLE_NAME": environment variable is missing/, invoke.stderr);
     const lint = spawnSync('cfn-lint', [join(out, 'NmDispatcherHunt.template.json'), '--ignore-checks', 'W3005'], { encoding: 'utf8' });
     if (lint.error) {
       console.log(`# cfn-lint not available here (${lint.error.message}); template lint skipped`);
