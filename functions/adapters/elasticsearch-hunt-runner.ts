@@ -79,13 +79,8 @@ export class ElasticsearchHuntRunner implements HuntRunner {
     const deadline = this.options.retryContext?.deadline ?? Date.now() + 5 * 60_000;
     const now = this.options.retryContext?.now ?? Date.now;
     const wait = this.options.asyncWait ?? '20s';
-    const params = request.params as unknown as number[];
     let response = (await this.client.esql.asyncQuery({
-      query: request.query,
-      params,
-      filter: request.filter as never,
-      format: 'json',
-      columnar: false,
+      ...esqlBody(request),
       wait_for_completion_timeout: wait,
       keep_on_completion: true,
       keep_alive: '15m',
@@ -104,10 +99,20 @@ export class ElasticsearchHuntRunner implements HuntRunner {
   }
 
   private async query(request: HuntRequest): Promise<unknown> {
-    // The client's types do not model named parameters ([{ name: value }]); this is the one place that says so.
-    const params = request.params as unknown as number[];
-    return this.client.esql.query({ query: request.query, params, filter: request.filter as never, format: 'json', columnar: false });
+    return this.client.esql.query(esqlBody(request));
   }
+}
+
+/** The `_query` body shared by the sync and async APIs, in row format. */
+function esqlBody(request: HuntRequest) {
+  return {
+    query: request.query,
+    // The client's types do not model named parameters ([{ name: value }]) or a free-form filter; this is the one place that says so.
+    params: request.params as unknown as number[],
+    filter: request.filter as never,
+    format: 'json' as const,
+    columnar: false,
+  };
 }
 
 /** Older servers answer `verification_exception: Unknown index [...]` when no index matches a pattern. */

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../core/errors';
 import { parseHuntConfig, type HuntConfig } from '../core/hunt-config';
+import { DEFAULT_CLAIM_LEASE_MS } from '../core/nightly-run';
 
 /** The handler's configuration, from environment variables the CDK construct sets. */
 export interface RuntimeEnvironment {
@@ -38,7 +39,7 @@ export function parseRuntimeEnvironment(env: Record<string, string | undefined>)
   }
   const kibanaUrl = env[ENV.kibanaUrl]?.trim() || undefined;
   if (kibanaUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(kibanaUrl)) throw new ConfigurationError(ENV.kibanaUrl, 'expected a URL such as https://kibana.example.com');
-  const lease = Number(env[ENV.claimLeaseSeconds] ?? 1_200);
+  const lease = Number(env[ENV.claimLeaseSeconds] ?? DEFAULT_CLAIM_LEASE_MS / 1_000);
   if (!Number.isInteger(lease) || lease < 60 || lease > 86_400) throw new ConfigurationError(ENV.claimLeaseSeconds, 'expected whole seconds from 60 to 86400');
   const forceLearning = env[ENV.forceLearning] ?? 'false';
   if (forceLearning !== 'true' && forceLearning !== 'false') throw new ConfigurationError(ENV.forceLearning, 'expected true or false');

@@ -37,7 +37,8 @@ export interface RunDependencies {
   readonly log: RunLog;
 }
 
-const DEFAULT_LEASE_MS = 20 * 60_000;
+/** Longer than a run can last (the Lambda timeout is 10 minutes). */
+export const DEFAULT_CLAIM_LEASE_MS = 20 * 60_000;
 
 /**
  * One nightly run: hunts → plan against the baseline → claim new findings as pending →
@@ -55,7 +56,7 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
   const learning = new Set(deps.hunts.filter((h) => options.forceLearning === true || !initialised.has(h.id)).map((h) => h.id));
   const existing = await store.getMany(findings.map((f) => f.fingerprint));
   const pending = await store.listPending();
-  const claim: Claim = { runId: options.runId, expiresAt: new Date(startedAt.getTime() + (options.claimLeaseMs ?? DEFAULT_LEASE_MS)).toISOString() };
+  const claim: Claim = { runId: options.runId, expiresAt: new Date(startedAt.getTime() + (options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS)).toISOString() };
   const plan = planBaseline({ findings, existing, pending, hunts: deps.hunts, learning, now: startedAt, claim });
   log.info('baseline compared', { learning: [...learning], findings: findings.length, fresh: plan.fresh.length, republish: plan.republish.length, known: plan.known.length, claimedElsewhere: plan.claimedElsewhere.length });
 
