@@ -79,8 +79,21 @@ export class NmDispatcherHunt extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // CloudWatch alarms publish to the encrypted topic only if they may use its key.
-    this.key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // CloudWatch alarms publish to the encrypted topic only if they may use its key; only this account's alarms may.
+    const stack = Stack.of(this);
+    const thisAccountsAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+    };
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'ThisAccountsCloudWatchAlarmsUseTheKeyToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: thisAccountsAlarms,
+      }),
+    );
 
     this.table = new dynamodb.Table(this, 'Baseline', {
       partitionKey: { name: BASELINE_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -100,6 +113,17 @@ export class NmDispatcherHunt extends Construct {
     }
 
     this.topic = new sns.Topic(this, 'Alerts', { displayName: 'nm-dispatcher-hunt alerts', masterKey: this.key, enforceSSL: true });
+    // enforceSSL gives the topic its own policy, which replaces SNS's default one: without this statement no alarm
+    // (ours, or one a team adds to this topic later) may publish.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'ThisAccountsCloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: thisAccountsAlarms,
+      }),
+    );
     for (const email of props.alertEmails ?? []) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {

@@ -4,21 +4,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { App, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { NmDispatcherHuntStack } from '../lib/nm-dispatcher-hunt-stack';
+import { Match } from 'aws-cdk-lib/assertions';
+import { synthStack } from './support/synth-stack';
 
-const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
-const BASE = { ...cdkJson.context, 'nmDispatcherHunt:esSecret': 'nm-dispatcher-hunt/elasticsearch', 'aws:cdk:bundling-stacks': [] };
-
-function synth(context: Record<string, unknown> = {}) {
-  const app = new App({ context: { ...BASE, ...context }, outdir: mkdtempSync(join(tmpdir(), 'nmdh-cdk-')) });
-  const stack = new NmDispatcherHuntStack(app, 'NmDispatcherHunt');
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  app.synth(); // throws "Validation failed" on any unacknowledged cdk-nag finding
-  return { stack, template: Template.fromStack(stack) };
-}
+const synth = (context: Record<string, unknown> = {}) => synthStack(context);
 
 const { template, stack } = synth({ 'nmDispatcherHunt:alertEmails': 'soc@example.com,oncall@example.com', 'nmDispatcherHunt:kibanaUrl': 'https://kibana.example.com' });
 const ref = (construct: { node: { defaultChild?: unknown } }) => stack.resolve(stack.getLogicalId(construct.node.defaultChild as never)) as string;
