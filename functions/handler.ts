@@ -43,6 +43,7 @@ export async function handler(event: HuntEvent | null | undefined, context: Pick
       clients: awsClients(),
       runId: context.awsRequestId,
       deadline: startedAt + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
+      invocationEndsAt: startedAt + context.getRemainingTimeInMillis(),
       log,
       secretSink: secrets,
       forceLearning: event?.forceLearning === true,
@@ -67,6 +68,8 @@ function recordMetrics(summary: RunSummary): void {
   metrics.addMetric('NewFindings', MetricUnit.Count, summary.totals.new + summary.totals.republished);
   metrics.addMetric('HuntsFailed', MetricUnit.Count, summary.totals.huntsFailed);
   metrics.addMetric('HuntsTruncated', MetricUnit.Count, summary.hunts.filter((h) => h.truncated).length);
+  metrics.addMetric('ClaimedElsewhere', MetricUnit.Count, summary.totals.claimedElsewhere);
+  metrics.addMetric('UnmarkedAlerts', MetricUnit.Count, summary.totals.unmarked);
   metrics.addMetric('RunDurationMs', MetricUnit.Milliseconds, summary.durationMs);
   // The dead man's switch alarms when this metric is missing for 26 hours.
   metrics.addMetric(summary.outcome === 'succeeded' ? 'SuccessfulRuns' : 'RunsFailed', MetricUnit.Count, 1);

@@ -4,10 +4,11 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store';
 import { secretValues } from './adapters/elasticsearch-connection';
 import { ElasticsearchHuntRunner, createElasticsearchClient } from './adapters/elasticsearch-hunt-runner';
-import type { RuntimeEnvironment } from './adapters/runtime-environment';
+import { ENV, type RuntimeEnvironment } from './adapters/runtime-environment';
 import { loadElasticsearchConnection } from './adapters/secrets-manager';
 import { SnsNotifier } from './adapters/sns-notifier';
-import { errorMessage } from './core/errors';
+import { CLOCK_SKEW_ALLOWANCE_MS } from './core/claim-lease';
+import { ConfigurationError, errorMessage } from './core/errors';
 import { HUNTS } from './core/hunts';
 import { runNightlyHunt, type RunLog } from './core/nightly-run';
 import type { RetryPolicy } from './core/retry';
@@ -25,6 +26,8 @@ export interface NightlyJobOptions {
   readonly runId: string;
   /** Epoch ms past which no Elasticsearch retry or poll starts. */
   readonly deadline: number;
+  /** Epoch ms at which the invocation is stopped (the Lambda timeout): no publish starts after it, and claims outlive it. */
+  readonly invocationEndsAt?: number;
   readonly log: RunLog;
   /** Receives the secret's values as soon as they are known, for redaction. */
   readonly secretSink: string[];
@@ -39,9 +42,10 @@ export interface NightlyJobOptions {
 /** One nightly run with the real adapters: what the Lambda handler does, minus Lambda. */
 export async function runNightlyJob(options: NightlyJobOptions): Promise<RunSummary> {
   const { env, clients, log } = options;
+  const clock = options.clock ?? (() => new Date());
+  if (options.invocationEndsAt !== undefined) checkClaimLease(env.claimLeaseMs, options.invocationEndsAt - clock().getTime());
   const connection = await loadElasticsearchConnection(clients.secrets, env.secretId);
   options.secretSink.push(...secretValues(connection));
-  const clock = options.clock ?? (() => new Date());
   const runner = new ElasticsearchHuntRunner(createElasticsearchClient(connection, options.esRequestTimeoutMs), env.huntConfig, {
     ...(options.retry ? { retry: options.retry } : {}),
     retryContext: {
@@ -60,6 +64,22 @@ export async function runNightlyJob(options: NightlyJobOptions): Promise<RunSumm
       clock,
       log,
     },
-    { runId: options.runId, forceLearning: env.forceLearning || options.forceLearning === true, claimLeaseMs: env.claimLeaseMs },
+    {
+      runId: options.runId,
+      forceLearning: env.forceLearning || options.forceLearning === true,
+      claimLeaseMs: env.claimLeaseMs,
+      ...(options.invocationEndsAt !== undefined ? { deadline: options.invocationEndsAt } : {}),
+    },
+  );
+}
+
+/** Claims written shorter than the invocation can last would let another run alert the same findings meanwhile. */
+function checkClaimLease(leaseMs: number, remainingMs: number): void {
+  if (leaseMs >= remainingMs + CLOCK_SKEW_ALLOWANCE_MS) return;
+  const seconds = (ms: number) => Math.ceil(ms / 1_000);
+  throw new ConfigurationError(
+    ENV.claimLeaseSeconds,
+    `${seconds(leaseMs)} s is shorter than the function's remaining time (${seconds(remainingMs)} s) plus ${seconds(CLOCK_SKEW_ALLOWANCE_MS)} s of clock skew: ` +
+      `claims would lapse while this run still holds them. Set it to at least the function timeout plus ${seconds(CLOCK_SKEW_ALLOWANCE_MS)} s (the construct sets timeout + 600).`,
   );
 }

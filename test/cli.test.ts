@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbBaselineStore } from '../functions/adapters/dynamodb-baseline-store';
 import { runCli } from '../functions/cli/cli';
 import { entryFromFinding } from '../functions/core/baseline';
@@ -91,6 +93,26 @@ describe('the CLI', () => {
     assert.equal((JSON.parse(run.stdout.slice(run.stdout.indexOf('{\n  "runId"'))) as { dryRun: boolean }).dryRun, true);
     const after = await cli(['baseline', 'list', '--json', '--table', target]);
     assert.equal(after.stdout.trim(), '[]');
+  });
+
+  it('states the deadline of a real run, after which it publishes nothing', async () => {
+    const sns = mockClient(SNSClient);
+    sns.on(PublishCommand).resolves({ MessageId: 'cli-message' });
+    try {
+      const connection = join(dir, 'connection-real.json');
+      writeFileSync(connection, JSON.stringify({ node: es.url, apiKey: 'ZGVtbzpkZW1v' }));
+      const target = await db.createTable();
+      await new DynamoDbBaselineStore(db.client, target).markInitialised(['dispatcher-child-process', 'dispatcher-script-write']);
+      const run = await cli(['run', '--connection-file', connection, '--table', target, '--topic', 'arn:aws:sns:us-east-1:111122223333:alerts', '--deadline-minutes', '5']);
+      assert.equal(run.code, 0, run.stderr);
+      const stated = /This run publishes only until (\S+) \(5 min\); its claims on new findings lapse at (\S+)\./.exec(run.stderr);
+      assert.ok(stated, run.stderr);
+      assert.equal(Date.parse(stated[2]!) - Date.parse(stated[1]!), 60_000);
+      assert.equal(sns.commandCalls(PublishCommand).length, 1);
+      assert.equal((await cli(['run', '--connection-file', connection, '--table', target, '--topic', 'arn:aws:sns:us-east-1:111122223333:alerts', '--deadline-minutes', '0'])).code, 2);
+    } finally {
+      sns.restore();
+    }
   });
 
   it('exits 2 with a clear message on usage and configuration errors', async () => {

@@ -7,6 +7,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbBaselineStore } from '../functions/adapters/dynamodb-baseline-store';
 import { parseRuntimeEnvironment } from '../functions/adapters/runtime-environment';
 import { errorMessage } from '../functions/core/errors';
+import { fingerprintOf } from '../functions/core/finding';
+import { huntById } from '../functions/core/hunts';
 import type { RunLog } from '../functions/core/nightly-run';
 import { startElasticsearchStandIn, verificationException, type ElasticsearchStandIn, type RecordedRequest, type StandInReply } from '../functions/local/elasticsearch-stand-in';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
@@ -15,8 +17,9 @@ import { internalError, rejected, startDynamoFaultProxy, throttled, type DynamoF
 import { CHILD_COLUMNS, WRITE_COLUMNS, childRow, responseFor, writeRow } from './support/rows';
 
 /* Every case: night 1 learns; night 2 brings one new script write and one new child process while a fault
-   is injected; then a normal run a minute later and another the next night. Across all runs, each new
-   finding must be alerted exactly once (the documented crash window aside) and nothing may be lost. */
+   is injected; then Lambda's retry a minute later (same request id) and a run the next night. Across all runs,
+   each new finding must be alerted once (a named duplicate window aside), no later than the retry unless the
+   case says why, and nothing may be lost. */
 
 const API_KEY = 'VnVXTjNvRUJ2dDBFcjNsT0pHbHM6c3VwZXItc2VjcmV0LWtleS12YWx1ZQ==';
 const PASSWORD = 'correct-horse-battery-staple-42';
@@ -37,17 +40,30 @@ interface FaultCase {
   readonly name: string;
   readonly es?: EsFault;
   readonly dynamo?: FaultRule;
-  readonly sns?: 'fail-once';
+  readonly sns?: 'fail-once' | 'lost-response';
   readonly secret?: string | Error;
   /** What the faulty run must say (in its error, a problem or a log line). */
   readonly says: RegExp;
   readonly outcome: 'succeeded' | 'failed' | 'threw';
-  /** Documented at-least-once window (crash after SNS accepted the message, before marking). */
+  /** A named duplicate window of the README's "Reliability" section: the finding may be alerted twice. */
   readonly mayRepeatOnce?: boolean;
-  readonly dynamoFactory?: (db: EmbeddedDynamoDb, table: string) => FaultRule;
+  /** The latest run allowed to deliver the first alert (default: Lambda's retry, a minute after the fault). */
+  readonly alertedBy?: RunLabel;
+  readonly dynamoFactory?: (db: EmbeddedDynamoDb, table: string, runAt: (at: number, runId: string) => Promise<unknown>) => FaultRule;
+  /** Night 2 runs twice at once with different request ids (no reserved concurrency). */
+  readonly concurrent?: boolean;
+  /** Runs inside SNS's Publish call, before it answers. */
+  readonly duringPublish?: (store: DynamoDbBaselineStore) => Promise<void>;
+  /** Findings an analyst approves during the case: they end approved, not alerted. */
+  readonly approved?: readonly string[];
 }
 
+type RunLabel = 'night 2' | 'retry' | 'night 3';
+const RUN_ORDER: RunLabel[] = ['night 2', 'retry', 'night 3'];
+const LEASE_MS = 1_200_000;
+
 const esError = (status: number, type: string, reason: string): StandInReply => ({ status, body: { error: { root_cause: [{ type, reason }], type, reason }, status } });
+const NEW_WRITE_FINGERPRINT = fingerprintOf(huntById('dispatcher-script-write')!, { 'file.path': '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', 'process.executable': '/usr/bin/bash' });
 const once = <T>(fault: T) => {
   let used = false;
   return () => (used ? undefined : ((used = true), fault));
@@ -70,8 +86,10 @@ const CASES: FaultCase[] = [
   { name: 'DynamoDB unprocessed items and keys', dynamo: (op) => (op === 'BatchWriteItem' || op === 'BatchGetItem' ? { kind: 'partial-batch', keep: 1 } : undefined), says: /run finished/, outcome: 'succeeded' },
   {
     name: 'conditional-check failure from a racing run',
-    says: /baseline compared/,
+    says: /claimed by another run still in progress \(racing-run/,
     outcome: 'succeeded',
+    // The racing run died without Lambda's retry: its claim lapses after the lease, and the next run alerts.
+    alertedBy: 'night 3',
     dynamoFactory: (db, table) => {
       const compete = once(true);
       return (op, body) => {
@@ -92,7 +110,36 @@ const CASES: FaultCase[] = [
   { name: 'crash reading the baseline', dynamo: (op) => (op === 'BatchGetItem' ? rejected() : undefined), says: /Injected failure/, outcome: 'threw' },
   { name: 'crash listing pending entries', dynamo: (op, body) => (op === 'Query' && body.IndexName === 'pending' ? rejected() : undefined), says: /Injected failure/, outcome: 'threw' },
   { name: 'crash claiming new findings', dynamo: (op) => (op === 'PutItem' ? rejected() : undefined), says: /Injected failure/, outcome: 'threw' },
-  { name: 'crash after publish, before marking', dynamo: (op) => (op === 'UpdateItem' ? rejected() : undefined), says: /could not be marked alerted/, outcome: 'failed', mayRepeatOnce: true },
+  { name: 'crash after publish, before marking', dynamo: (op) => (op === 'UpdateItem' ? rejected() : undefined), says: /could not be marked alerted/, outcome: 'succeeded', mayRepeatOnce: true },
+  {
+    name: "crash after claiming; Lambda's retry (same request id)",
+    // Nothing after the claims reaches the table, not even their release: as after a timeout or an out-of-memory kill.
+    dynamo: (op, body) => ((op === 'Query' && body.IndexName === 'by-anchor') || op === 'UpdateItem' ? rejected() : undefined),
+    says: /Injected failure/,
+    outcome: 'threw',
+  },
+  { name: 'two concurrent runs (no reserved concurrency)', concurrent: true, says: /claimed by another run still in progress/, outcome: 'succeeded' },
+  { name: 'SNS accepted the message, its answer was lost', sns: 'lost-response', says: /Publishing the notification failed/, outcome: 'failed', mayRepeatOnce: true },
+  {
+    name: 'run outlives its claim; another run takes over',
+    says: /taken over by another run before this one published/,
+    outcome: 'succeeded',
+    dynamoFactory: (_db, _table, runAt) => {
+      const sleep = once(true);
+      return (op, body) => {
+        if (op !== 'Query' || body.IndexName !== 'by-anchor' || !sleep()) return undefined;
+        // The run stalls after claiming (a laptop's lid closes) while a later run finds its claims lapsed.
+        return { kind: 'before', action: async () => void (await runAt(T0 + 86_400_000 + LEASE_MS + 60_000, 'run-takeover')) };
+      };
+    },
+  },
+  {
+    name: 'an analyst approves a finding while its run publishes',
+    duringPublish: async (store) => void (await store.approve(NEW_WRITE_FINGERPRINT, 'our VPN hook', 'alice', new Date(T0 + 86_400_000))),
+    approved: [NEW_PATHS[0]!],
+    says: /notification published/,
+    outcome: 'succeeded',
+  },
   { name: 'crash recording known findings', dynamo: (op) => (op === 'BatchWriteItem' ? rejected() : undefined), says: /Injected failure/, outcome: 'threw' },
 ];
 
@@ -104,10 +151,12 @@ let night: 1 | 2 = 1;
 const attempts = new Map<string, number>();
 const sns = mockClient(SNSClient);
 const secretsManager = mockClient(SecretsManagerClient);
-const results: { name: string; lost: number; duplicates: number; survived: boolean }[] = [];
-/** Messages SNS accepted (a rejected publish delivers nothing). */
-let delivered: { Message?: string }[] = [];
-let failNextPublish = false;
+const results: { name: string; lost: number; duplicates: number; alertedBy: string; survived: boolean }[] = [];
+/** Messages SNS accepted (a rejected publish delivers nothing), with the run that published them. */
+let delivered: { run: RunLabel; input: { Message?: string } }[] = [];
+let currentRun: RunLabel = 'night 2';
+let failNextPublish: false | 'fail-once' | 'lost-response' = false;
+let duringPublish: (() => Promise<void>) | undefined;
 let nextSecret: string | Error | undefined;
 let goodSecret = '';
 
@@ -134,13 +183,13 @@ after(async () => {
   await es.close();
   await proxy.close();
   await db.close();
-  const rows = results.map((r) => `| ${r.name.padEnd(56)} | ${(r.survived ? 'yes' : 'NO').padEnd(8)} | ${String(r.lost).padStart(4)} | ${String(r.duplicates).padStart(16)} |`);
-  console.log(['', 'Fault injection summary', `| ${'fault injected'.padEnd(56)} | survived | lost | duplicate alerts |`, ...rows, `${results.length} faults injected, ${results.filter((r) => r.survived).length} survived, ${results.reduce((n, r) => n + r.lost, 0)} findings lost, ${results.reduce((n, r) => n + r.duplicates, 0)} duplicate alerts (documented crash window)`, ''].join('\n'));
+  const rows = results.map((r) => `| ${r.name.padEnd(56)} | ${(r.survived ? 'yes' : 'NO').padEnd(8)} | ${String(r.lost).padStart(4)} | ${String(r.duplicates).padStart(16)} | ${r.alertedBy.padEnd(10)} |`);
+  console.log(['', 'Fault injection summary', `| ${'fault injected'.padEnd(56)} | survived | lost | duplicate alerts | alerted by |`, ...rows, `${results.length} faults injected, ${results.filter((r) => r.survived).length} survived, ${results.reduce((n, r) => n + r.lost, 0)} findings lost, ${results.reduce((n, r) => n + r.duplicates, 0)} duplicate alerts (named windows only)`, ''].join('\n'));
 });
 
 /** Every delivered message, as the identities it alerted. */
-function alertedIdentities(): string[] {
-  return delivered.flatMap((input) => {
+function alertedIdentities(upTo: RunLabel = 'night 3'): string[] {
+  return delivered.filter((d) => RUN_ORDER.indexOf(d.run) <= RUN_ORDER.indexOf(upTo)).flatMap(({ input }) => {
     const message = JSON.parse(JSON.parse(input.Message!).default) as { newFindings: { items: { identity: Record<string, string | null> }[] } };
     return message.newFindings.items.map((item) => {
       const id = item.identity;
@@ -162,13 +211,21 @@ describe('fault injection', () => {
       delivered = [];
       failNextPublish = false;
       nextSecret = undefined;
+      duringPublish = undefined;
       sns.reset();
-      sns.on(PublishCommand).callsFake((input: { Message?: string }) => {
-        if (failNextPublish) {
+      sns.on(PublishCommand).callsFake(async (input: { Message?: string }) => {
+        if (failNextPublish === 'fail-once') {
           failNextPublish = false;
           throw new Error('InternalError: SNS is unavailable (injected)');
         }
-        delivered.push(input);
+        delivered.push({ run: currentRun, input });
+        if (failNextPublish === 'lost-response') {
+          failNextPublish = false;
+          throw Object.assign(new Error('socket hang up (injected after SNS accepted the message)'), { name: 'TimeoutError' });
+        }
+        const hook = duringPublish;
+        duringPublish = undefined;
+        await hook?.();
         return { MessageId: `mid-${delivered.length}` };
       });
       secretsManager.reset();
@@ -179,13 +236,14 @@ describe('fault injection', () => {
         return { SecretString: secret };
       });
 
-      const run = async (at: number) => {
+      const run = async (at: number, runId = `run-${at}`) => {
         try {
           return await runNightlyJob({
             env,
             clients: { dynamodb, sns: new SNSClient({ region: 'us-east-1' }), secrets: new SecretsManagerClient({ region: 'us-east-1' }) },
-            runId: `run-${at}`,
-            deadline: Date.now() + 60_000,
+            runId,
+            deadline: at + 555_000,
+            invocationEndsAt: at + 600_000,
             log,
             secretSink: [],
             clock: () => new Date(at),
@@ -203,36 +261,46 @@ describe('fault injection', () => {
       proxy.rule = () => undefined;
       assert.equal((await run(T0))?.outcome, 'succeeded');
 
+      const store = new DynamoDbBaselineStore(db.client, table);
       night = 2;
+      currentRun = 'night 2';
       attempts.clear();
       esFault = fault.es;
-      proxy.rule = fault.dynamoFactory ? fault.dynamoFactory(db, table) : fault.dynamo ?? (() => undefined);
-      failNextPublish = fault.sns === 'fail-once';
+      proxy.rule = fault.dynamoFactory ? fault.dynamoFactory(db, table, run) : fault.dynamo ?? (() => undefined);
+      failNextPublish = fault.sns ?? false;
+      if (fault.duringPublish) duringPublish = () => fault.duringPublish!(store);
       nextSecret = fault.secret;
-      const faulty = await run(T0 + 86_400_000);
+      const nightTwo = T0 + 86_400_000;
+      const [faulty, concurrent] = await Promise.all([run(nightTwo, 'request-night-2'), fault.concurrent ? run(nightTwo, 'request-night-2-twin') : undefined]);
       assert.equal(faulty?.outcome ?? 'threw', fault.outcome, errors.join('\n') || JSON.stringify(faulty?.problems));
+      if (fault.concurrent) assert.equal(concurrent?.outcome, 'succeeded', JSON.stringify(concurrent?.problems));
       assert.match([...errors, ...(faulty?.problems ?? []), ...lines].join('\n'), fault.says);
 
       esFault = undefined;
       proxy.rule = () => undefined;
-      await run(T0 + 86_400_000 + 60_000); // a retry a minute later
+      currentRun = 'retry';
+      await run(nightTwo + 60_000, 'request-night-2'); // Lambda's retry of the failed invocation keeps its request id
+      currentRun = 'night 3';
       await run(T0 + 2 * 86_400_000); // the next night
 
       const alerted = alertedIdentities();
-      const store = new DynamoDbBaselineStore(db.client, table);
+      const latest = fault.alertedBy ?? 'retry';
+      const lateOrMissing = NEW_PATHS.filter((p) => !(fault.approved ?? []).includes(p) && !alertedIdentities(latest).includes(p));
       const statuses = new Map<string, string>();
       for await (const entry of store.list()) {
         const id = entry.identity;
         statuses.set(id['file.path'] ? `${id['file.path']}|${id['process.executable']}` : `${id['process.executable']}|${id['process.command_line']}`, entry.status);
       }
-      const lost = NEW_PATHS.filter((p) => !alerted.includes(p) && statuses.get(p) !== 'pending').length;
+      const lost = NEW_PATHS.filter((p) => !alerted.includes(p) && !['pending', 'approved'].includes(statuses.get(p) ?? '')).length;
       const repeats = NEW_PATHS.map((p) => Math.max(0, alerted.filter((a) => a === p).length - 1));
       const duplicates = repeats.reduce((a, b) => a + b, 0);
       const allowed = fault.mayRepeatOnce ? 1 : 0;
-      results.push({ name: fault.name, lost, duplicates, survived: lost === 0 && repeats.every((r) => r <= allowed) });
+      const firstAlert = RUN_ORDER.find((label) => NEW_PATHS.every((p) => (fault.approved ?? []).includes(p) || alertedIdentities(label).includes(p))) ?? 'never';
+      results.push({ name: fault.name, lost, duplicates, alertedBy: firstAlert, survived: lost === 0 && repeats.every((r) => r <= allowed) && lateOrMissing.length === 0 });
       assert.equal(lost, 0, `lost findings; alerted: ${alerted.join(', ')}`);
       assert.ok(repeats.every((r) => r <= allowed), `duplicates: ${alerted.join(', ')}`);
-      for (const p of NEW_PATHS) assert.equal(statuses.get(p), 'alerted', p);
+      assert.deepEqual(lateOrMissing, [], `not alerted by the ${latest}: ${delivered.map((d) => d.run).join(', ')}`);
+      for (const p of NEW_PATHS) assert.equal(statuses.get(p), (fault.approved ?? []).includes(p) ? 'approved' : 'alerted', p);
 
       // Secrets hygiene: nothing logged or thrown carries a credential.
       for (const text of [...lines, ...errors]) for (const secret of SECRET_VALUES) assert.ok(!text.includes(secret), `secret in: ${text.slice(0, 120)}`);

@@ -99,6 +99,14 @@ describe('the Lambda handler', () => {
     assert.match(String(run.error), /Secret "nm-dispatcher-hunt\/elasticsearch" does not exist in this account and region/);
   });
 
+  it("refuses a claim lease shorter than the function's timeout before claiming anything", async () => {
+    process.env.CLAIM_LEASE_SECONDS = '300';
+    const run = await captureOutput(() => handler({}, context('short-lease')));
+    delete process.env.CLAIM_LEASE_SECONDS;
+    assert.match(String(run.error), /Invalid configuration "CLAIM_LEASE_SECONDS": 300 s is shorter than the function's remaining time \(600 s\)/);
+    assert.equal(sns.commandCalls(PublishCommand).length, 0);
+  });
+
   it('names a missing environment variable', async () => {
     const saved = process.env.ALERT_TOPIC_ARN;
     delete process.env.ALERT_TOPIC_ARN;

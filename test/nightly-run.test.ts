@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DynamoDbBaselineStore } from '../functions/adapters/dynamodb-baseline-store';
-import type { BaselineStore } from '../functions/core/ports';
+import { entryFromFinding } from '../functions/core/baseline';
+import { ConfigurationError } from '../functions/core/errors';
+import { huntById } from '../functions/core/hunts';
+import type { BaselineStore, Notifier } from '../functions/core/ports';
 import { runNightlyHunt, type RunOptions } from '../functions/core/nightly-run';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
 import { Clock, HUNTS, RecordingNotifier, ScriptedRunner, childFinding, silentLog, writeFinding } from './support/harness';
@@ -129,6 +132,152 @@ describe('the nightly run against a real DynamoDB implementation', () => {
     await run();
     await run();
     assert.deepEqual(notifier.alertedFingerprints(), [DROPPED.fingerprint, DROPPED.fingerprint]);
+  });
+
+  it("publishes at once, on Lambda's retry with the same request id, what a crashed attempt claimed", async () => {
+    runner.findings = STOCK;
+    await run();
+    runner.findings = [...STOCK, DROPPED];
+    // A hard crash after claiming (timeout, out of memory): nothing the run does afterwards reaches the table.
+    const crashing: BaselineStore = Object.create(store, {
+      siblings: { value: async () => { throw new Error('Task timed out after 600.00 seconds (injected)'); } },
+      releaseClaims: { value: async () => { throw new Error('the process is gone (injected)'); } },
+    });
+    await assert.rejects(run({ runId: 'request-7' }, { store: crashing }), /injected/);
+    assert.deepEqual(notifier.alertedFingerprints(), []);
+    clock.advanceHours(-24 + 0.05); // Lambda retries a few minutes later, with the same awsRequestId
+    const retry = await run({ runId: 'request-7' });
+    assert.equal(retry.outcome, 'succeeded');
+    assert.equal(retry.totals.claimedElsewhere, 0);
+    assert.deepEqual(notifier.alertedFingerprints(), [DROPPED.fingerprint]);
+    await run();
+    assert.deepEqual(notifier.alertedFingerprints(), [DROPPED.fingerprint], 'and never again');
+  });
+
+  it('releases its claims on any failure between claiming and publishing, so that the next run alerts at once', async () => {
+    runner.findings = STOCK;
+    await run();
+    runner.findings = [...STOCK, DROPPED];
+    const failing: BaselineStore = Object.create(store, {
+      siblings: { value: async () => { throw new Error('DynamoDB is unavailable (injected)'); } },
+    });
+    await assert.rejects(run({}, { store: failing }), /injected/);
+    assert.deepEqual((await store.listPending()).map((e) => [e.fingerprint, e.claim]), [[DROPPED.fingerprint, undefined]]);
+    clock.advanceHours(-24 + 0.05); // the scheduler's retry: another request id
+    const next = await run();
+    assert.equal(next.totals.republished, 1);
+    assert.deepEqual(notifier.alertedFingerprints(), [DROPPED.fingerprint]);
+  });
+
+  it('reports a new finding claimed by another live run as a problem and a count, and succeeds', async () => {
+    runner.findings = STOCK;
+    await run();
+    const write = huntById('dispatcher-script-write')!;
+    const expiresAt = new Date(clock.now().getTime() + 24 * 3_600_000 + 600_000).toISOString();
+    await store.createPending(entryFromFinding(write, DROPPED, 'pending', clock.now().toISOString(), { runId: 'other-run', expiresAt }));
+    runner.findings = [...STOCK, DROPPED];
+    const summary = await run();
+    assert.equal(summary.outcome, 'succeeded');
+    assert.equal(summary.totals.claimedElsewhere, 1);
+    assert.match(summary.problems.join('\n'), /1 new finding is claimed by another run still in progress \(other-run/);
+    assert.deepEqual(notifier.alertedFingerprints(), []);
+  });
+
+  it("holds its claims past the run's deadline, and refuses a lease shorter than the deadline", async () => {
+    runner.findings = STOCK;
+    await run();
+    runner.findings = [...STOCK, DROPPED];
+    clock.advanceHours(24);
+    const deps = { hunts: HUNTS, runner, store, notifier, clock: clock.now, log: silentLog };
+    const deadline = clock.now().getTime() + 10 * 60_000;
+    await assert.rejects(runNightlyHunt(deps, { runId: 'short-lease', deadline, claimLeaseMs: 5 * 60_000 }), (e: unknown) => e instanceof ConfigurationError && /lease.*shorter than/.test(e.message));
+    assert.deepEqual(notifier.alertedFingerprints(), [], 'refused before anything was claimed');
+    const failing = { publish: async () => { throw new Error('SNS is unavailable (injected)'); } };
+    const summary = await runNightlyHunt({ ...deps, notifier: failing, store: Object.create(store, { releaseClaims: { value: async () => {} } }) }, { runId: 'deadline-run', deadline });
+    assert.equal(summary.outcome, 'failed');
+    const [pending] = await store.listPending();
+    assert.ok(Date.parse(pending!.claim!.expiresAt) >= deadline + 60_000, `claim ${pending!.claim!.expiresAt} must outlive the deadline`);
+  });
+
+  it('does not publish what another run took over after its lease lapsed (a laptop that slept)', async () => {
+    runner.findings = STOCK;
+    await run();
+    runner.findings = [...STOCK, DROPPED];
+    clock.advanceHours(24);
+    const frozen = clock.now(); // the sleeping run's clock does not move: the store must tell it
+    let resume!: () => void;
+    let paused!: () => void;
+    const pausedNow = new Promise<void>((resolve) => (paused = resolve));
+    const sleeping: BaselineStore = Object.create(store, {
+      siblings: { value: async (anchor: string, limit: number) => { paused(); await new Promise<void>((r) => (resume = r)); return store.siblings(anchor, limit); } },
+    });
+    const slow = runNightlyHunt({ hunts: HUNTS, runner, store: sleeping, notifier, clock: () => new Date(frozen), log: silentLog }, { runId: 'laptop', deadline: frozen.getTime() + 10 * 60_000 });
+    await pausedNow;
+    clock.advanceHours(2);
+    const other = await runNightlyHunt({ hunts: HUNTS, runner, store, notifier, clock: clock.now, log: silentLog }, { runId: 'scheduled' });
+    assert.equal(other.totals.republished, 1);
+    resume();
+    const late = await slow;
+    assert.deepEqual(notifier.alertedFingerprints(), [DROPPED.fingerprint], 'alerted once, by the run that took over');
+    assert.equal(late.totals.alerted, 0);
+    assert.match(late.problems.join('\n'), /taken over by another run/);
+  });
+
+  it('stops before publishing when its own deadline has passed, and releases its claims', async () => {
+    runner.findings = STOCK;
+    await run();
+    runner.findings = [...STOCK, DROPPED];
+    clock.advanceHours(24);
+    const deadline = clock.now().getTime() + 10 * 60_000;
+    const sleeping: BaselineStore = Object.create(store, {
+      siblings: { value: async (anchor: string, limit: number) => { clock.advanceHours(1); return store.siblings(anchor, limit); } },
+    });
+    const late = await runNightlyHunt({ hunts: HUNTS, runner, store: sleeping, notifier, clock: clock.now, log: silentLog }, { runId: 'laptop', deadline });
+    assert.equal(late.outcome, 'failed');
+    assert.match(late.problems.join('\n'), /passed its deadline .* before publishing/);
+    assert.deepEqual(notifier.alertedFingerprints(), []);
+    assert.deepEqual((await store.listPending()).map((e) => e.claim), [undefined]);
+    await run();
+    assert.deepEqual(notifier.alertedFingerprints(), [DROPPED.fingerprint]);
+  });
+
+  it('approving a pending entry while its run publishes leaves the run successful and the approval in place', async () => {
+    runner.findings = STOCK;
+    await run();
+    runner.findings = [...STOCK, DROPPED];
+    const approving: Notifier = {
+      publish: async (report) => {
+        await store.approve(DROPPED.fingerprint, 'our VPN hook', 'alice', clock.now());
+        return notifier.publish(report);
+      },
+    };
+    clock.advanceHours(24);
+    const summary = await runNightlyHunt({ hunts: HUNTS, runner, store, notifier: approving, clock: clock.now, log: silentLog }, { runId: 'approved-meanwhile' });
+    assert.equal(summary.outcome, 'succeeded', summary.problems.join('\n'));
+    assert.deepEqual(summary.problems, []);
+    assert.equal((await store.getMany([DROPPED.fingerprint])).get(DROPPED.fingerprint)?.status, 'approved');
+  });
+
+  it('re-sends once, marked as such, a publish whose response was lost (a named duplicate window)', async () => {
+    runner.findings = STOCK;
+    await run();
+    runner.findings = [...STOCK, DROPPED];
+    const lostResponse: Notifier = {
+      publish: async (report) => {
+        await notifier.publish(report); // SNS accepted it…
+        throw new Error('socket hang up (injected)'); // …and the answer never arrived
+      },
+    };
+    clock.advanceHours(24);
+    const first = await runNightlyHunt({ hunts: HUNTS, runner, store, notifier: lostResponse, clock: clock.now, log: silentLog }, { runId: 'request-10' });
+    assert.equal(first.outcome, 'failed');
+    clock.advanceHours(0.05);
+    const retry = await run({ runId: 'request-10' });
+    const report = notifier.reports.at(-1)!;
+    assert.ok(report.kind === 'new-findings' && report.alerts[0]!.republished, 'the second copy says it is re-sent');
+    assert.equal(retry.outcome, 'succeeded');
+    await run();
+    assert.equal(notifier.alertedFingerprints().filter((f) => f === DROPPED.fingerprint).length, 2);
   });
 
   it('alerts a finding once when two runs overlap', async () => {

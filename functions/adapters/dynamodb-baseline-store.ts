@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { BaselineEntry } from '../core/baseline';
 import { forEachLimited } from '../core/concurrency';
-import type { BaselineFilter, BaselineStore } from '../core/ports';
+import type { BaselineFilter, BaselineStore, MarkResult } from '../core/ports';
 import { sleep } from '../core/retry';
 import { BASELINE_TABLE } from './baseline-table';
 
@@ -111,33 +111,50 @@ export class DynamoDbBaselineStore implements BaselineStore {
   }
 
   async claimPending(entry: BaselineEntry, now: Date): Promise<boolean> {
+    if (!entry.claim) throw new Error(`claimPending needs a claim for ${entry.fingerprint}`);
+    const observation = observationUpdate(entry);
     return this.conditional(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.tableName,
-        Item: toItem(entry),
-        ConditionExpression: '#s = :pending AND (attribute_not_exists(claimExpiresAt) OR claimExpiresAt <= :now)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':pending': PENDING, ':now': now.toISOString() },
+        Key: { fingerprint: entry.fingerprint },
+        UpdateExpression: `SET claimRunId = :run, claimExpiresAt = :expires, ${observation.set}`,
+        ConditionExpression: '#s = :pending AND (attribute_not_exists(claimExpiresAt) OR claimExpiresAt <= :now OR claimRunId = :run)',
+        ExpressionAttributeNames: { '#s': 'status', ...observation.names },
+        ExpressionAttributeValues: { ':pending': PENDING, ':now': now.toISOString(), ':run': entry.claim.runId, ':expires': entry.claim.expiresAt, ...observation.values },
       }),
     );
   }
 
-  async markAlerted(fingerprints: readonly string[], runId: string, messageId: string, at: Date): Promise<string[]> {
-    const unmarked: string[] = [];
+  async markAlerted(fingerprints: readonly string[], runId: string, messageId: string, at: Date): Promise<MarkResult> {
+    const result: MarkResult = { marked: [], changedByAnalyst: [], takenOver: [], failed: [] };
     await forEachLimited(fingerprints, WRITE_CONCURRENCY, async (fingerprint) => {
-      const marked = await this.conditional(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { fingerprint },
-          UpdateExpression: 'SET #s = :alerted, alertMessageId = :m, alertedAt = :at, updatedAt = :at REMOVE pendingMarker, claimRunId, claimExpiresAt',
-          ConditionExpression: 'claimRunId = :run',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':alerted': 'alerted', ':m': messageId, ':at': at.toISOString(), ':run': runId },
-        }),
-      ).catch(() => false);
-      if (!marked) unmarked.push(fingerprint);
+      try {
+        const marked = await this.conditional(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { fingerprint },
+            UpdateExpression: 'SET #s = :alerted, alertMessageId = :m, alertedAt = :at, updatedAt = :at REMOVE pendingMarker, claimRunId, claimExpiresAt',
+            ConditionExpression: '#s = :pending AND claimRunId = :run',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':alerted': 'alerted', ':pending': PENDING, ':m': messageId, ':at': at.toISOString(), ':run': runId },
+          }),
+        );
+        result[marked ? 'marked' : await this.whyNotMarked(fingerprint, messageId)].push(fingerprint);
+      } catch {
+        result.failed.push(fingerprint);
+      }
     });
-    return unmarked;
+    return result;
+  }
+
+  /** After a failed condition: who changed the entry since this run claimed it. */
+  private async whyNotMarked(fingerprint: string, messageId: string): Promise<'marked' | 'changedByAnalyst' | 'takenOver'> {
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { fingerprint }, ConsistentRead: true }));
+    if (!item) return 'changedByAnalyst'; // forgotten
+    // A retried request whose first attempt had succeeded: marked by this very publish.
+    if (item.status === 'alerted' && item.alertMessageId === messageId) return 'marked';
+    if (item.status === 'pending' || item.status === 'alerted') return 'takenOver';
+    return 'changedByAnalyst';
   }
 
   async releaseClaims(fingerprints: readonly string[], runId: string): Promise<void> {
@@ -256,6 +273,19 @@ function toItem(entry: BaselineEntry): Item {
     ...(entry.status === 'pending' ? { pendingMarker: PENDING } : {}),
     ...(claim ? { claimRunId: claim.runId, claimExpiresAt: claim.expiresAt } : {}),
   };
+}
+
+/** SET clauses for the fields a run observes (never status, claims or an analyst's fields). */
+function observationUpdate(entry: BaselineEntry): { set: string; names: Record<string, string>; values: Item } {
+  const fields = { firstSeen: entry.firstSeen, lastSeen: entry.lastSeen, eventCount: entry.eventCount, agentCount: entry.agentCount, hostNames: entry.hostNames, agentIds: entry.agentIds, sightings: entry.sightings, updatedAt: entry.updatedAt };
+  const names: Record<string, string> = {};
+  const values: Item = {};
+  const clauses = Object.entries(fields).map(([field, value], i) => {
+    names[`#o${i}`] = field;
+    values[`:o${i}`] = value;
+    return `#o${i} = :o${i}`;
+  });
+  return { set: clauses.join(', '), names, values };
 }
 
 function fromItem(item: Item): BaselineEntry {

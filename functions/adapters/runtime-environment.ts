@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../core/errors';
 import { parseHuntConfig, type HuntConfig } from '../core/hunt-config';
-import { DEFAULT_CLAIM_LEASE_MS } from '../core/nightly-run';
+import { DEFAULT_CLAIM_LEASE_MS } from '../core/claim-lease';
 
 /** The handler's configuration, from environment variables the CDK construct sets. */
 export interface RuntimeEnvironment {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -11,6 +12,7 @@ import { loadElasticsearchConnection } from '../adapters/secrets-manager';
 import { SnsNotifier } from '../adapters/sns-notifier';
 import { BASELINE_STATUSES, MAX_NOTE_CHARS, type BaselineEntry, type BaselineStatus } from '../core/baseline';
 import { entryToJsonLine, parseBaselineJsonLines } from '../core/baseline-jsonl';
+import { leaseTerms } from '../core/claim-lease';
 import { BaselineImportError, ConfigurationError, SecretFormatError, errorMessage } from '../core/errors';
 import { parseHuntConfig } from '../core/hunt-config';
 import { HUNTS, HUNT_IDS } from '../core/hunts';
@@ -83,7 +85,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--kibana-url <url>', 'Kibana base URL for Discover links').env(ENV.kibanaUrl))
     .option('--dry-run', 'print findings and the would-be message; change nothing, publish nothing')
     .option('--learn', 'record everything found as learned, alerting nothing new')
-    .action(async (opts: { table?: string; topic?: string; secretId?: string; connectionFile?: string; huntConfig?: string; kibanaUrl?: string; dryRun?: boolean; learn?: boolean }) => {
+    .addOption(new Option('--deadline-minutes <n>', 'publish nothing after this many minutes (claims on new findings lapse a minute later)').default('15'))
+    .action(async (opts: { table?: string; topic?: string; secretId?: string; connectionFile?: string; huntConfig?: string; kibanaUrl?: string; dryRun?: boolean; learn?: boolean; deadlineMinutes: string }) => {
+      const minutes = Number(opts.deadlineMinutes);
+      if (!Number.isInteger(minutes) || minutes < 1 || minutes > 720) throw new UsageError('--deadline-minutes must be a whole number from 1 to 720');
       const pick = (value: string | undefined, name: string) => value ?? io.env[name];
       const huntConfig = parseHuntConfig(jsonOption(pick(opts.huntConfig, ENV.huntConfig), '--hunt-config'));
       const connection = await connectionFor(opts.connectionFile, pick(opts.secretId, ENV.secretId));
@@ -91,6 +96,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       if (!opts.dryRun && !topic) throw new UsageError(`no topic: pass --topic or set ${ENV.topicArn} (or use --dry-run)`);
       const kibanaUrl = pick(opts.kibanaUrl, ENV.kibanaUrl);
       const render = kibanaUrl ? { kibanaUrl } : {};
+      const startedAt = Date.now();
+      const deadline = startedAt + minutes * 60_000;
+      const lease = leaseTerms('cli', new Date(startedAt), deadline, undefined);
+      // A laptop may sleep mid-run: past its deadline the run publishes nothing, and its claims are others' to take.
+      if (!opts.dryRun) io.err.write(`This run publishes only until ${new Date(deadline).toISOString()} (${minutes} min); its claims on new findings lapse at ${lease.claim.expiresAt}.\n`);
       const summary = await runNightlyHunt(
         {
           hunts: HUNTS,
@@ -100,7 +110,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
           clock: () => new Date(),
           log: progressLog(io.err),
         },
-        { runId: `cli-${new Date().toISOString()}`, dryRun: opts.dryRun === true, forceLearning: opts.learn === true },
+        { runId: `cli-${new Date(startedAt).toISOString()}-${randomUUID().slice(0, 8)}`, dryRun: opts.dryRun === true, forceLearning: opts.learn === true, deadline },
       );
       io.out.write(`${JSON.stringify(summary, null, 2)}\n`);
       setExit(summary.outcome === 'succeeded' ? EXIT.ok : EXIT.failed);

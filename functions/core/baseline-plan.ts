@@ -8,9 +8,9 @@ export interface BaselinePlan {
   readonly learned: BaselineEntry[];
   /** Never seen: to create as pending (conditional on absence), then alert. */
   readonly fresh: BaselineEntry[];
-  /** Pending from an earlier run whose claim has lapsed: to re-claim, then alert. */
+  /** Pending from an earlier run whose claim has lapsed, or from this run's own crashed attempt: to re-claim, then alert. */
   readonly republish: BaselineEntry[];
-  /** Pending and still claimed by another run: left to it. */
+  /** Pending and still claimed by another live run: left to it. */
   readonly claimedElsewhere: BaselineEntry[];
   /** Already in the baseline: observation updated, never alerted. */
   readonly known: BaselineEntry[];
@@ -57,6 +57,8 @@ export function planBaseline(input: PlanInput): BaselinePlan {
 
 function sortPending(entry: BaselineEntry, input: PlanInput, plan: BaselinePlan): void {
   const lapsed = !entry.claim || Date.parse(entry.claim.expiresAt) <= input.now.getTime();
-  if (lapsed) plan.republish.push({ ...entry, claim: input.claim });
+  // Lambda retries a failed invocation with the same request id: what that id claimed is this run's own.
+  const own = entry.claim?.runId === input.claim.runId;
+  if (lapsed || own) plan.republish.push({ ...entry, claim: input.claim });
   else plan.claimedElsewhere.push(entry);
 }

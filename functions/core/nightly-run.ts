@@ -1,12 +1,11 @@
-import type { BaselineEntry, Claim } from './baseline';
+import type { BaselineEntry } from './baseline';
 import { planBaseline, type BaselinePlan } from './baseline-plan';
-import type { Alert, AlertReport } from './alert-report';
-import { forEachLimited } from './concurrency';
+import { leaseTerms } from './claim-lease';
 import { errorMessage } from './errors';
 import type { HuntRows } from './esql-result';
 import type { HuntDefinition } from './hunts/hunt-definition';
-import { explainNovelty } from './novelty';
 import type { BaselineStore, HuntRunner, Notifier } from './ports';
+import { alertsFor, claimedElsewhereProblem, publishClaimed, type PublishOutcome } from './publish-claimed';
 import type { HuntSummary, RunSummary } from './run-summary';
 
 /** Progress and problems, for a JSON logger or a terminal. */
@@ -17,12 +16,15 @@ export interface RunLog {
 }
 
 export interface RunOptions {
+  /** Lambda's request id (kept by its retries), or a CLI run's own id. */
   readonly runId: string;
   /** Record everything as learned even when the baseline is not empty. */
   readonly forceLearning?: boolean;
   /** Print what would happen: no baseline writes, no publish. */
   readonly dryRun?: boolean;
-  /** How long a run may hold pending entries before another run may alert them: longer than a run lasts. */
+  /** Epoch ms on the run's clock after which it starts no publish: the Lambda's end, or a deadline the CLI states. */
+  readonly deadline?: number;
+  /** How long claims last from the start of the run; must outlive the deadline (see leaseTerms). */
   readonly claimLeaseMs?: number;
   /** Sibling entries read to explain each new finding. */
   readonly siblingLimit?: number;
@@ -37,8 +39,7 @@ export interface RunDependencies {
   readonly log: RunLog;
 }
 
-/** Longer than a run can last (the Lambda timeout is 10 minutes). */
-export const DEFAULT_CLAIM_LEASE_MS = 20 * 60_000;
+type HuntResult = { hunt: HuntDefinition; rows?: HuntRows; error?: string };
 
 /**
  * One nightly run: hunts → plan against the baseline → claim new findings as pending →
@@ -48,6 +49,7 @@ export const DEFAULT_CLAIM_LEASE_MS = 20 * 60_000;
 export async function runNightlyHunt(deps: RunDependencies, options: RunOptions): Promise<RunSummary> {
   const { store, log, clock } = deps;
   const startedAt = clock();
+  const lease = leaseTerms(options.runId, startedAt, options.deadline, options.claimLeaseMs);
   const problems: string[] = [];
   const results = await runHunts(deps, problems);
   const findings = results.flatMap((r) => (r.rows ? r.rows.findings : []));
@@ -56,54 +58,39 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
   const learning = new Set(deps.hunts.filter((h) => options.forceLearning === true || !initialised.has(h.id)).map((h) => h.id));
   const existing = await store.getMany(findings.map((f) => f.fingerprint));
   const pending = await store.listPending();
-  const claim: Claim = { runId: options.runId, expiresAt: new Date(startedAt.getTime() + (options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS)).toISOString() };
-  const plan = planBaseline({ findings, existing, pending, hunts: deps.hunts, learning, now: startedAt, claim });
+  const plan = planBaseline({ findings, existing, pending, hunts: deps.hunts, learning, now: startedAt, claim: lease.claim });
   log.info('baseline compared', { learning: [...learning], findings: findings.length, fresh: plan.fresh.length, republish: plan.republish.length, known: plan.known.length, claimedElsewhere: plan.claimedElsewhere.length });
 
-  const summarise = (extra: { alerted: number; messageId?: string; claimed: BaselineEntry[] }): RunSummary =>
-    buildSummary(deps, options, startedAt, results, plan, learning, problems, extra);
+  const summarise = (outcome: Partial<PublishOutcome> & Pick<PublishOutcome, 'published' | 'claimedElsewhere'>): RunSummary =>
+    buildSummary(deps, options, startedAt, results, plan, learning, problems, outcome);
 
   if (options.dryRun) {
-    const claimed = [...plan.fresh, ...plan.republish];
-    const report = claimed.length === 0 ? baselineReport(summarise({ alerted: 0, claimed })) : await alertReport(deps, claimed, plan, summarise({ alerted: 0, claimed }), options);
-    if (claimed.length > 0 || plan.learned.length > 0) await deps.notifier.publish(report);
-    return summarise({ alerted: 0, claimed });
+    const wouldClaim = [...plan.fresh, ...plan.republish];
+    if (plan.claimedElsewhere.length > 0) problems.push(claimedElsewhereProblem(plan.claimedElsewhere));
+    const summary = summarise({ published: [], claimedElsewhere: plan.claimedElsewhere });
+    if (wouldClaim.length > 0) await deps.notifier.publish({ kind: 'new-findings', summary, alerts: await alertsFor(deps, wouldClaim, plan, options) });
+    else if (plan.learned.length > 0) await deps.notifier.publish({ kind: 'baseline-initialised', summary });
+    return summary;
   }
 
   await store.putMany(plan.learned);
   // A hunt has learned once it answered; one that failed or found no index keeps learning next run.
   const learnedNow = results.filter((r) => learning.has(r.hunt.id) && r.rows && !r.rows.noData && !initialised.has(r.hunt.id)).map((r) => r.hunt.id);
   if (learnedNow.length > 0) await store.markInitialised(learnedNow);
-  const claimed = await claimAll(store, plan, startedAt);
-  let alerted = 0;
-  let messageId: string | undefined;
-  if (claimed.length > 0 || plan.learned.length > 0) {
-    const report = claimed.length > 0 ? await alertReport(deps, claimed, plan, summarise({ alerted: 0, claimed }), options) : baselineReport(summarise({ alerted: 0, claimed }));
-    try {
-      messageId = await deps.notifier.publish(report);
-      log.info('notification published', { messageId, alerts: claimed.length });
-    } catch (error) {
-      problems.push(`Publishing the notification failed: ${errorMessage(error)}. ${claimed.length} new finding(s) stay pending and are re-published by the next run.`);
-      log.error('publish failed', { error: errorMessage(error), pending: claimed.length });
-      await store.releaseClaims(claimed.map((e) => e.fingerprint), options.runId).catch((releaseError: unknown) => {
-        log.warn('could not release claims; they lapse at the end of the lease', { error: errorMessage(releaseError) });
-      });
-    }
-    if (messageId !== undefined && claimed.length > 0) {
-      const unmarked = await store.markAlerted(claimed.map((e) => e.fingerprint), options.runId, messageId, clock());
-      alerted = claimed.length - unmarked.length;
-      if (unmarked.length > 0) {
-        problems.push(`${unmarked.length} alerted finding(s) could not be marked alerted; they may be published once more after their claim lapses.`);
-      }
-    }
-  }
+  const outcome = await publishClaimed(deps, options, {
+    plan,
+    lease,
+    announceLearning: plan.learned.length > 0,
+    problems,
+    summarise: (published) => summarise({ published, claimedElsewhere: plan.claimedElsewhere }),
+  });
   await store.putMany(plan.known);
-  const summary = summarise({ alerted, messageId, claimed });
+  const summary = summarise(outcome);
   log.info('run finished', { summary });
   return summary;
 }
 
-async function runHunts(deps: RunDependencies, problems: string[]): Promise<{ hunt: HuntDefinition; rows?: HuntRows; error?: string }[]> {
+async function runHunts(deps: RunDependencies, problems: string[]): Promise<HuntResult[]> {
   return Promise.all(
     deps.hunts.map(async (hunt) => {
       deps.log.info('hunt started', { huntId: hunt.id });
@@ -127,46 +114,18 @@ async function runHunts(deps: RunDependencies, problems: string[]): Promise<{ hu
   );
 }
 
-/** Conditional writes, so that two overlapping runs never both alert one fingerprint. */
-async function claimAll(store: BaselineStore, plan: BaselinePlan, now: Date): Promise<BaselineEntry[]> {
-  const claimed: BaselineEntry[] = [];
-  await forEachLimited(plan.fresh, 8, async (entry) => {
-    if (await store.createPending(entry)) claimed.push(entry);
-  });
-  await forEachLimited(plan.republish, 8, async (entry) => {
-    if (await store.claimPending(entry, now)) claimed.push(entry);
-  });
-  return claimed;
-}
-
-async function alertReport(deps: RunDependencies, claimed: BaselineEntry[], plan: BaselinePlan, summary: RunSummary, options: RunOptions): Promise<AlertReport> {
-  const republished = new Set(plan.republish.map((e) => e.fingerprint));
-  const siblingsByAnchor = new Map<string, BaselineEntry[]>();
-  await forEachLimited([...new Set(claimed.map((e) => e.anchorKey))], 8, async (anchorKey) => {
-    siblingsByAnchor.set(anchorKey, await deps.store.siblings(anchorKey, options.siblingLimit ?? 25));
-  });
-  const alerts: Alert[] = claimed.map((entry) => {
-    const hunt = deps.hunts.find((h) => h.id === entry.huntId) as HuntDefinition;
-    const siblings = (siblingsByAnchor.get(entry.anchorKey) ?? []).filter((s) => s.status !== 'pending');
-    return { hunt, entry, novelty: explainNovelty(hunt, entry, siblings), republished: republished.has(entry.fingerprint) };
-  });
-  return { kind: 'new-findings', summary, alerts };
-}
-
-const baselineReport = (summary: RunSummary): AlertReport => ({ kind: 'baseline-initialised', summary });
-
 function buildSummary(
   deps: RunDependencies,
   options: RunOptions,
   startedAt: Date,
-  results: { hunt: HuntDefinition; rows?: HuntRows; error?: string }[],
+  results: HuntResult[],
   plan: BaselinePlan,
   learning: ReadonlySet<string>,
   problems: string[],
-  extra: { alerted: number; messageId?: string; claimed: BaselineEntry[] },
+  outcome: Partial<PublishOutcome> & Pick<PublishOutcome, 'published' | 'claimedElsewhere'>,
 ): RunSummary {
   const finishedAt = deps.clock();
-  const claimedIds = new Set(extra.claimed.map((e) => e.fingerprint));
+  const published = new Set(outcome.published.map((e) => e.fingerprint));
   const byHunt = (entries: BaselineEntry[], huntId: string) => entries.filter((e) => e.huntId === huntId).length;
   const hunts: HuntSummary[] = results.map(({ hunt, rows, error }) => ({
     huntId: hunt.id,
@@ -175,15 +134,16 @@ function buildSummary(
     rows: rows?.findings.length ?? 0,
     truncated: rows?.truncated ?? false,
     partial: rows?.partial ?? false,
-    new: extra.claimed.filter((e) => e.huntId === hunt.id).length,
+    new: outcome.published.filter((e) => e.huntId === hunt.id).length,
     known: byHunt(plan.known, hunt.id),
     learned: byHunt(plan.learned, hunt.id),
     ...(error !== undefined ? { error } : {}),
   }));
   const huntsFailed = hunts.filter((h) => h.status === 'failed').length;
+  const unmarked = (outcome.mark?.failed.length ?? 0) + (outcome.mark?.takenOver.length ?? 0);
   // Partial results alert what they hold, and a hunt without data reports nothing: either way the run
   // fails, so that a degraded cluster or a missing data source is never a silent success.
-  const failed = huntsFailed > 0 || hunts.some((h) => h.partial || h.status === 'no-data') || problems.some((p) => p.startsWith('Publishing') || p.includes('could not be marked'));
+  const failed = huntsFailed > 0 || hunts.some((h) => h.partial || h.status === 'no-data') || outcome.publishFailed === true || outcome.deadlinePassed === true;
   return {
     runId: options.runId,
     startedAt: startedAt.toISOString(),
@@ -195,16 +155,17 @@ function buildSummary(
     hunts,
     totals: {
       findings: results.reduce((n, r) => n + (r.rows?.findings.length ?? 0), 0),
-      new: plan.fresh.filter((e) => claimedIds.has(e.fingerprint)).length,
-      republished: plan.republish.filter((e) => claimedIds.has(e.fingerprint)).length,
+      new: plan.fresh.filter((e) => published.has(e.fingerprint)).length,
+      republished: plan.republish.filter((e) => published.has(e.fingerprint)).length,
       known: plan.known.length,
       learned: plan.learned.length,
-      claimedElsewhere: plan.claimedElsewhere.length,
-      alerted: extra.alerted,
+      claimedElsewhere: outcome.claimedElsewhere.length,
+      alerted: outcome.mark?.marked.length ?? 0,
+      unmarked,
       huntsFailed,
+      huntsBlind: hunts.filter((h) => h.status === 'no-data').length,
     },
-    ...(extra.messageId !== undefined ? { messageId: extra.messageId } : {}),
+    ...(outcome.messageId !== undefined ? { messageId: outcome.messageId } : {}),
     problems: [...problems],
   };
 }
-

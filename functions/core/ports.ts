@@ -18,6 +18,18 @@ export interface BaselineFilter {
   readonly huntId?: string;
 }
 
+/** What became of entries a run published, when it marked them alerted. */
+export interface MarkResult {
+  /** Marked alerted under this run's claim. */
+  readonly marked: string[];
+  /** Approved, forgotten or replaced by an analyst meanwhile: the analyst's change stands. */
+  readonly changedByAnalyst: string[];
+  /** Taken over by another run after this run's claim lapsed: that run may publish them once more. */
+  readonly takenOver: string[];
+  /** Could not be written (DynamoDB failed): still pending under this run's claim, published once more after it lapses. */
+  readonly failed: string[];
+}
+
 /** The baseline of known findings. Every method that two runs could race on is conditional. */
 export interface BaselineStore {
   /** Hunts that completed a learning run; the others still learn. */
@@ -31,10 +43,13 @@ export interface BaselineStore {
   siblings(anchorKey: string, limit: number): Promise<BaselineEntry[]>;
   /** Creates a pending entry unless the fingerprint exists; false when another run was first. */
   createPending(entry: BaselineEntry): Promise<boolean>;
-  /** Takes over a pending entry whose claim has lapsed at `now`; false when another run holds it. */
+  /**
+   * Takes a pending entry for `entry.claim`: when its claim has lapsed at `now`, or is already held by the same run id
+   * (Lambda retries an invocation with the same request id); false when another live run holds it.
+   */
   claimPending(entry: BaselineEntry, now: Date): Promise<boolean>;
-  /** Marks entries claimed by `runId` as alerted; returns fingerprints that could not be marked. */
-  markAlerted(fingerprints: readonly string[], runId: string, messageId: string, at: Date): Promise<string[]>;
+  /** Marks entries claimed by `runId` as alerted, each conditional on that claim, and says what became of the others. */
+  markAlerted(fingerprints: readonly string[], runId: string, messageId: string, at: Date): Promise<MarkResult>;
   /** Gives up claims after a failed publish so that a retry can alert at once. */
   releaseClaims(fingerprints: readonly string[], runId: string): Promise<void>;
   /** Writes entries in batches, replacing what is there (learned and known entries only). */

@@ -33,9 +33,14 @@ export interface RunSummary {
     readonly republished: number;
     readonly known: number;
     readonly learned: number;
+    /** New findings held by another live run's claim: that run alerts them. */
     readonly claimedElsewhere: number;
     readonly alerted: number;
+    /** Published but not marked alerted (DynamoDB failed, or another run took them over): may be published once more. */
+    readonly unmarked: number;
     readonly huntsFailed: number;
+    /** Hunts none of whose index patterns exists. */
+    readonly huntsBlind: number;
   };
   readonly messageId?: string;
   /** Everything that went wrong, one sentence each, for logs and the alert. */
