@@ -9,6 +9,6 @@ export class NmDispatcherHuntStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, { description: 'nm-dispatcher-hunt: nightly hunt for malicious NetworkManager dispatcher scripts (MITRE ATT&CK T1546)', ...props });
-    this.hunt = new NmDispatcherHunt(this, 'NmDispatcherHunt', propsFromContext(this, (key) => this.node.tryGetContext(key)));
+    this.hunt = new NmDispatcherHunt(this, 'NmDispatcherHunt', propsFromContext(this, this.node.getAllContext()));
   }
 }

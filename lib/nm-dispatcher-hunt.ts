@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import { BASELINE_TABLE } from '../functions/adapters/baseline-table';
 import { ENV } from '../functions/adapters/runtime-environment';
 import { parseHuntConfig } from '../functions/core/hunt-config';
+import { deadMansSwitchHours } from './schedule-gaps';
 
 export interface SlackChannelProps {
   /** Slack workspace (team) id, e.g. T0123ABCD, authorised once in the Amazon Q Developer console. */
@@ -37,7 +38,11 @@ export interface NmDispatcherHuntProps {
   readonly alertEmails?: readonly string[];
   /** Slack channel receiving alerts through Amazon Q Developer in chat applications. @default none */
   readonly slack?: SlackChannelProps;
-  /** EventBridge Scheduler expression. @default 'cron(0 2 * * ? *)' (every night at 02:00) */
+  /**
+   * EventBridge Scheduler cron() or rate() expression. The dead man's switch waits its longest gap between runs plus
+   * two hours, so gaps beyond 166 hours (what a CloudWatch alarm can evaluate) and one-shot at() are refused.
+   * @default 'cron(0 2 * * ? *)' (every night at 02:00)
+   */
   readonly scheduleExpression?: string;
   /** IANA time zone of the schedule. @default 'UTC' */
   readonly scheduleTimeZone?: string;
@@ -51,8 +56,6 @@ export interface NmDispatcherHuntProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/** Hours without a successful run before the dead man's switch fires: a nightly run plus two hours of slack. */
-const DEAD_MANS_SWITCH_HOURS = 26;
 /** Long enough for two slow ES|QL queries with retries; the handler keeps 45 s back to record its work. */
 const FUNCTION_TIMEOUT = Duration.minutes(10);
 
@@ -73,6 +76,9 @@ export class NmDispatcherHunt extends Construct {
   constructor(scope: Construct, id: string, props: NmDispatcherHuntProps) {
     super(scope, id);
     const huntConfig = parseHuntConfig(props.huntConfig ?? {});
+    const scheduleExpression = props.scheduleExpression ?? 'cron(0 2 * * ? *)';
+    const scheduleTimeZone = props.scheduleTimeZone ?? 'UTC';
+    const noSuccessHours = deadMansSwitchHours(scheduleExpression, scheduleTimeZone);
 
     this.key = new kms.Key(this, 'Key', {
       description: 'nm-dispatcher-hunt: alert topic and dead-letter queue',
@@ -208,7 +214,7 @@ export class NmDispatcherHunt extends Construct {
     const retries = 3;
     this.schedule = new scheduler.Schedule(this, 'Nightly', {
       description: 'nm-dispatcher-hunt nightly run',
-      schedule: scheduler.ScheduleExpression.expression(props.scheduleExpression ?? 'cron(0 2 * * ? *)', TimeZone.of(props.scheduleTimeZone ?? 'UTC')),
+      schedule: scheduler.ScheduleExpression.expression(scheduleExpression, TimeZone.of(scheduleTimeZone)),
       target: new schedulerTargets.LambdaInvoke(this.function, {
         role: schedulerRole,
         deadLetterQueue: this.deadLetterQueue,
@@ -244,11 +250,11 @@ export class NmDispatcherHunt extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       noSuccessfulRun: alarm('NoSuccessfulRunAlarm', {
-        alarmDescription: `nm-dispatcher-hunt dead man's switch: no successful run for ${DEAD_MANS_SWITCH_HOURS} hours. The hunt is not protecting you until this clears.`,
+        alarmDescription: `nm-dispatcher-hunt dead man's switch: no successful run for ${noSuccessHours} hours. The hunt is not protecting you until this clears.`,
         metric: new cloudwatch.Metric({ namespace: 'NmDispatcherHunt', metricName: 'SuccessfulRuns', dimensionsMap: { service: 'nm-dispatcher-hunt' }, period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
         threshold: 1,
-        evaluationPeriods: DEAD_MANS_SWITCH_HOURS,
-        datapointsToAlarm: DEAD_MANS_SWITCH_HOURS,
+        evaluationPeriods: noSuccessHours,
+        datapointsToAlarm: noSuccessHours,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         // No data is exactly what a dead man's switch is for.
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,

@@ -1,6 +1,6 @@
 import { ConfigurationError } from './errors';
 import { HUNTS, type HuntId } from './hunts';
-import type { RarityThresholds } from './hunts/hunt-definition';
+import type { HuntDefinition, RarityThresholds } from './hunts/hunt-definition';
 
 /** Everything a deployment may tune about the hunts. Validated once, then passed around as data. */
 export interface HuntConfig {
@@ -45,7 +45,7 @@ export function parseHuntConfig(input: unknown): HuntConfig {
   const thresholds = {} as Record<HuntId, RarityThresholds>;
   const exclusions = {} as Record<HuntId, readonly string[]>;
   for (const hunt of HUNTS) {
-    thresholds[hunt.id] = parseThresholds(thresholdsInput[hunt.id], hunt.defaultThresholds, `thresholds.${hunt.id}`);
+    thresholds[hunt.id] = parseThresholds(thresholdsInput[hunt.id], hunt, `thresholds.${hunt.id}`);
     exclusions[hunt.id] = stringList(exclusionsInput[hunt.id], `exclusions.${hunt.id}`, ABSOLUTE_PATH, 'an absolute path, optionally ending in *');
   }
   const extraIndexPatterns = stringList(raw.extraIndexPatterns, 'extraIndexPatterns', INDEX_PATTERN, 'an index pattern such as endgame-*');
@@ -60,7 +60,11 @@ function objectOrEmpty(value: unknown, field: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function parseThresholds(value: unknown, defaults: RarityThresholds, field: string): RarityThresholds {
+/** The query parameter each threshold feeds: a hunt whose query lacks it does not use that threshold. */
+const THRESHOLD_PARAMETERS = { maxAgentCount: '?max_agent_count', maxEventCount: '?max_event_count' } as const;
+
+function parseThresholds(value: unknown, hunt: HuntDefinition, field: string): RarityThresholds {
+  const defaults = hunt.defaultThresholds;
   const raw = objectOrEmpty(value, field);
   const count = (key: 'maxAgentCount' | 'maxEventCount', fallback: number | undefined) => {
     const v = raw[key] ?? fallback;
@@ -71,7 +75,10 @@ function parseThresholds(value: unknown, defaults: RarityThresholds, field: stri
     return v as number;
   };
   for (const key of Object.keys(raw)) {
-    if (key !== 'maxAgentCount' && key !== 'maxEventCount') throw new ConfigurationError(`${field}.${key}`, 'unknown key');
+    if (!Object.hasOwn(THRESHOLD_PARAMETERS, key)) throw new ConfigurationError(`${field}.${key}`, `unknown key; expected ${Object.keys(THRESHOLD_PARAMETERS).join(' or ')}`);
+    const parameter = THRESHOLD_PARAMETERS[key as keyof typeof THRESHOLD_PARAMETERS];
+    // A threshold the query never reads would be silently ignored: refuse it instead.
+    if (!hunt.query.includes(parameter)) throw new ConfigurationError(`${field}.${key}`, `is not used by this hunt (its query has no ${parameter} filter); remove it`);
   }
   const maxAgentCount = count('maxAgentCount', defaults.maxAgentCount) as number;
   const maxEventCount = count('maxEventCount', defaults.maxEventCount);

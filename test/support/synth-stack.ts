@@ -8,8 +8,13 @@ import { NmDispatcherHuntStack } from '../../lib/nm-dispatcher-hunt-stack';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
 
-/** cdk.json's context plus the one required key; bundling is skipped (one test bundles for real). */
-export const BASE_CONTEXT: Readonly<Record<string, unknown>> = { ...cdkJson.context, 'nmDispatcherHunt:esSecret': 'nm-dispatcher-hunt/elasticsearch', 'aws:cdk:bundling-stacks': [] };
+/** cdk.json's context plus the required secret and a subscriber; bundling is skipped (one test bundles for real). */
+export const BASE_CONTEXT: Readonly<Record<string, unknown>> = {
+  ...cdkJson.context,
+  'nmDispatcherHunt:esSecret': 'nm-dispatcher-hunt/elasticsearch',
+  'nmDispatcherHunt:alertEmails': 'soc@example.com',
+  'aws:cdk:bundling-stacks': [],
+};
 
 /** Synthesizes the app's stack in-process with cdk-nag, as `npx cdk synth` would; throws on any unacknowledged finding. */
 export function synthStack(context: Record<string, unknown> = {}, extend?: (stack: NmDispatcherHuntStack) => void) {
