@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import { BASELINE_TABLE } from '../functions/adapters/baseline-table';
 import { ENV } from '../functions/adapters/runtime-environment';
 import { parseHuntConfig } from '../functions/core/hunt-config';
+import { AnalystPolicies } from './analyst-policies';
 import { deadMansSwitchHours } from './schedule-gaps';
 
 export interface SlackChannelProps {
@@ -72,6 +73,9 @@ export class NmDispatcherHunt extends Construct {
   public readonly key: kms.Key;
   public readonly alarms: { readonly errors: cloudwatch.Alarm; readonly deadLetters: cloudwatch.Alarm; readonly noSuccessfulRun: cloudwatch.Alarm };
   public readonly slackChannel?: chatbot.SlackChannelConfiguration;
+  public readonly logGroup: logs.LogGroup;
+  /** Managed policies for analysts' roles: baseline triage, and import kept apart. */
+  public readonly analystPolicies: AnalystPolicies;
 
   constructor(scope: Construct, id: string, props: NmDispatcherHuntProps) {
     super(scope, id);
@@ -118,6 +122,8 @@ export class NmDispatcherHunt extends Construct {
       });
     }
 
+    this.analystPolicies = new AnalystPolicies(this, 'AnalystPolicies', { table: this.table });
+
     this.topic = new sns.Topic(this, 'Alerts', { displayName: 'nm-dispatcher-hunt alerts', masterKey: this.key, enforceSSL: true });
     // enforceSSL gives the topic its own policy, which replaces SNS's default one: without this statement no alarm
     // (ours, or one a team adds to this topic later) may publish.
@@ -139,7 +145,7 @@ export class NmDispatcherHunt extends Construct {
       retentionPeriod: Duration.days(14),
     });
 
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    const logGroup = (this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN }));
     const role = new iam.Role(this, 'FunctionRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'nm-dispatcher-hunt nightly run: its log group, baseline table, alert topic and Elasticsearch secret only',
