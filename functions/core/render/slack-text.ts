@@ -6,7 +6,10 @@ import { inertText } from './inert-text';
  * escaped as entities, backticks shown as `\x60` so the text cannot leave its code span.
  */
 export function slackCode(value: string | null | undefined, max: number): string {
-  const text = inertText(value, max).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, '\\x60');
+  const text = inertText(value, max, (escaped) => escaped.replace(/`/g, '\\x60'))
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
   return `\`${text}\``;
 }
 

@@ -14,13 +14,14 @@ export const STRUCTURED_LIMITS: StructuredLimits = { maxAlerts: 200, maxValueCha
 
 /**
  * The machine-readable message (`default`, hence SQS and Lambda subscribers): versioned, every
- * field a consumer needs, values exact up to `maxValueChars` (JSON escaping keeps them inert).
+ * field a consumer needs, values exact up to `maxValueChars`, lone surrogates included. Serialise it
+ * with `stringifyInert`: invisible code points travel as `\uXXXX` escapes, so the raw text is inert.
  */
 export function renderStructuredMessage(report: AlertReport, limits: StructuredLimits = STRUCTURED_LIMITS) {
   const s = report.summary;
   const alerts = report.kind === 'new-findings' ? rarestFirst(report.alerts) : [];
   const listed = alerts.slice(0, limits.maxAlerts);
-  const value = (text: string | null) => (text === null ? null : truncate(text.toWellFormed(), limits.maxValueChars).text);
+  const value = (text: string | null) => (text === null ? null : truncate(text, limits.maxValueChars).text);
   return {
     schemaVersion: SCHEMA_VERSION,
     kind: report.kind,
