@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { build } from 'esbuild';
 import { parseRuntimeEnvironment } from '../functions/adapters/runtime-environment';
 import type { RunLog } from '../functions/core/nightly-run';
+import { Redactor } from '../functions/core/redact';
 import { startElasticsearchStandIn } from '../functions/local/elasticsearch-stand-in';
 import { runNightlyJob } from '../functions/nightly-job';
 import { countCommands } from '../test/support/harness';
@@ -100,7 +101,7 @@ async function measure(table: string, findings: number, latency: number) {
     runId: `bench-${findings}-${latency}`,
     deadline: Date.now() + 600_000,
     log: silent,
-    secretSink: [],
+    secretSink: new Redactor(),
   });
   const wallMs = performance.now() - t;
   const cpuUsed = process.cpuUsage(cpu);

@@ -6,9 +6,10 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { parseRuntimeEnvironment } from './adapters/runtime-environment';
 import { errorMessage } from './core/errors';
-import type { RunLog } from './core/nightly-run';
 import { runNightlyJob } from './nightly-job';
-import { redact } from './core/redact';
+import { escapeInvisible } from './core/invisible-text';
+import { Redactor } from './core/redact';
+import { safeRunLog } from './core/safe-log';
 import type { RunSummary } from './core/run-summary';
 
 export const METRICS_NAMESPACE = 'NmDispatcherHunt';
@@ -34,8 +35,8 @@ export class RunFailedError extends Error {
 const SAFETY_MARGIN_MS = 45_000;
 
 export async function handler(event: HuntEvent | null | undefined, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<RunSummary> {
-  const secrets: string[] = [];
-  const log = redactingLog(secrets);
+  const secrets = new Redactor();
+  const log = safeRunLog(logger, secrets);
   const startedAt = Date.now();
   try {
     const summary = await runNightlyJob({
@@ -57,7 +58,7 @@ export async function handler(event: HuntEvent | null | undefined, context: Pick
       metrics.addMetric('RunDurationMs', MetricUnit.Milliseconds, Date.now() - startedAt);
     }
     log.error('run failed', { error: errorMessage(error), errorName: (error as Error).name });
-    throw new RunFailedError(redact(errorMessage(error), secrets));
+    throw new RunFailedError(escapeInvisible(secrets.text(errorMessage(error))));
   } finally {
     metrics.publishStoredMetrics();
   }
@@ -73,13 +74,4 @@ function recordMetrics(summary: RunSummary): void {
   metrics.addMetric('RunDurationMs', MetricUnit.Milliseconds, summary.durationMs);
   // The dead man's switch alarms when this metric is missing for 26 hours.
   metrics.addMetric(summary.outcome === 'succeeded' ? 'SuccessfulRuns' : 'RunsFailed', MetricUnit.Count, 1);
-}
-
-function redactingLog(secrets: readonly string[]): RunLog {
-  const clean = (details?: Record<string, unknown>) => (details ? (JSON.parse(redact(JSON.stringify(details), secrets)) as Record<string, unknown>) : {});
-  return {
-    info: (message, details) => logger.info(redact(message, secrets), clean(details)),
-    warn: (message, details) => logger.warn(redact(message, secrets), clean(details)),
-    error: (message, details) => logger.error(redact(message, secrets), clean(details)),
-  };
 }

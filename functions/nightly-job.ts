@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store';
-import { secretValues } from './adapters/elasticsearch-connection';
+import { connectionSecrets } from './adapters/elasticsearch-connection';
 import { ElasticsearchHuntRunner, createElasticsearchClient } from './adapters/elasticsearch-hunt-runner';
 import { ENV, type RuntimeEnvironment } from './adapters/runtime-environment';
 import { loadElasticsearchConnection } from './adapters/secrets-manager';
@@ -11,6 +11,7 @@ import { CLOCK_SKEW_ALLOWANCE_MS } from './core/claim-lease';
 import { ConfigurationError, errorMessage } from './core/errors';
 import { HUNTS } from './core/hunts';
 import { runNightlyHunt, type RunLog } from './core/nightly-run';
+import type { Secrets } from './core/redact';
 import type { RetryPolicy } from './core/retry';
 import type { RunSummary } from './core/run-summary';
 
@@ -29,8 +30,8 @@ export interface NightlyJobOptions {
   /** Epoch ms at which the invocation is stopped (the Lambda timeout): no publish starts after it, and claims outlive it. */
   readonly invocationEndsAt?: number;
   readonly log: RunLog;
-  /** Receives the secret's values as soon as they are known, for redaction. */
-  readonly secretSink: string[];
+  /** Receives the connection's secrets as soon as they are known, for redaction. */
+  readonly secretSink: { add(secrets: Secrets): void };
   readonly forceLearning?: boolean;
   readonly clock?: () => Date;
   readonly retry?: RetryPolicy;
@@ -45,7 +46,7 @@ export async function runNightlyJob(options: NightlyJobOptions): Promise<RunSumm
   const clock = options.clock ?? (() => new Date());
   if (options.invocationEndsAt !== undefined) checkClaimLease(env.claimLeaseMs, options.invocationEndsAt - clock().getTime());
   const connection = await loadElasticsearchConnection(clients.secrets, env.secretId);
-  options.secretSink.push(...secretValues(connection));
+  options.secretSink.add(connectionSecrets(connection));
   const runner = new ElasticsearchHuntRunner(createElasticsearchClient(connection, options.esRequestTimeoutMs), env.huntConfig, {
     ...(options.retry ? { retry: options.retry } : {}),
     retryContext: {

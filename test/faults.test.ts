@@ -10,6 +10,7 @@ import { errorMessage } from '../functions/core/errors';
 import { fingerprintOf } from '../functions/core/finding';
 import { huntById } from '../functions/core/hunts';
 import type { RunLog } from '../functions/core/nightly-run';
+import { Redactor } from '../functions/core/redact';
 import { startElasticsearchStandIn, verificationException, type ElasticsearchStandIn, type RecordedRequest, type StandInReply } from '../functions/local/elasticsearch-stand-in';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
 import { runNightlyJob } from '../functions/nightly-job';
@@ -245,7 +246,7 @@ describe('fault injection', () => {
             deadline: at + 555_000,
             invocationEndsAt: at + 600_000,
             log,
-            secretSink: [],
+            secretSink: new Redactor(),
             clock: () => new Date(at),
             retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
             esRequestTimeoutMs: fault.name.includes('timeout') ? 200 : 10_000,

@@ -15,6 +15,8 @@ const TOPIC = 'arn:aws:sns:us-east-1:111122223333:alerts';
 let db: EmbeddedDynamoDb;
 let es: ElasticsearchStandIn;
 let writes = [writeRow({ 'file.path': '/etc/NetworkManager/dispatcher.d/01-ifupdown', 'process.executable': '/usr/bin/cp' })];
+/** When set, Elasticsearch denies the process hunt with this reason (it may echo credentials, as proxies do). */
+let deniedReason: string | undefined;
 const sns = mockClient(SNSClient);
 const secretsManager = mockClient(SecretsManagerClient);
 const { handler } = await import('../functions/handler');
@@ -24,10 +26,13 @@ before(async () => {
   db = await startEmbeddedDynamoDb();
   es = await startElasticsearchStandIn({
     majorVersion: 8,
-    respond: (request) => ({
-      status: 200,
-      body: String(request.body.query).includes('process-*') ? responseFor(CHILD_COLUMNS, [childRow()]) : responseFor(WRITE_COLUMNS, writes),
-    }),
+    respond: (request) =>
+      deniedReason && String(request.body.query).includes('process-*')
+        ? { status: 403, body: { error: { type: 'security_exception', reason: deniedReason } } }
+        : {
+            status: 200,
+            body: String(request.body.query).includes('process-*') ? responseFor(CHILD_COLUMNS, [childRow()]) : responseFor(WRITE_COLUMNS, writes),
+          },
   });
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -92,6 +97,29 @@ describe('the Lambda handler', () => {
     const emf = run.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r._aws !== undefined);
     assert.equal(emf?.RunsFailed, 1);
   });
+
+  for (const password of ['false', 'a"b\\c-7Q']) {
+    it(`runs with the password ${JSON.stringify(password)} and keeps it, its Basic header and its URL encoding out of every log line`, async () => {
+      const user = 'hunt-reader';
+      const basic = Buffer.from(`${user}:${password}`).toString('base64');
+      secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ node: es.url, username: user, password }) });
+      deniedReason = `unable to authenticate user [${user}] with Basic ${basic} (password=${encodeURIComponent(password)}; raw ${password})`;
+      const run = await captureOutput(() => handler({}, context(`password-${password.length}`)));
+      deniedReason = undefined;
+      assert.match(String(run.error), /RunFailedError: .*dispatcher-child-process/, 'the denied hunt fails the run, not the logger');
+      assert.equal(es.requests.at(-1)!.headers.authorization, `Basic ${basic}`);
+      const logLines = run.lines.filter((l) => l.startsWith('{')); // the test runner's own reports may interleave
+      const records = logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      const summary = records.find((r) => r.message === 'run finished')?.summary as { hunts: { truncated: boolean }[]; problems: string[] } | undefined;
+      assert.equal(summary?.hunts[0]?.truncated, false, 'booleans stay booleans');
+      assert.match(summary!.problems.join(' '), /user \[\[REDACTED\]\] with Basic \[REDACTED\] \(password=\[REDACTED\]; raw \[REDACTED\]\)/);
+      for (const text of [...logLines, String(run.error)]) {
+        // `false` itself stays where it is a JSON boolean, not text.
+        const forms = [basic, `[${user}]`, ...(password === 'false' ? ['password=false', 'raw false'] : [password, encodeURIComponent(password), JSON.stringify(password).slice(1, -1)])];
+        for (const form of forms) assert.ok(!text.includes(form), `${form} in ${text.slice(0, 200)}`);
+      }
+    });
+  }
 
   it('says when the secret does not exist', async () => {
     secretsManager.on(GetSecretValueCommand).rejects(Object.assign(new Error('Secrets Manager can’t find the specified secret.'), { name: 'ResourceNotFoundException' }));

@@ -1,4 +1,5 @@
 import { SecretFormatError } from '../core/errors';
+import type { Secrets } from '../core/redact';
 
 /** The Elasticsearch connection as stored in Secrets Manager. Never logged, never echoed. */
 export interface ElasticsearchConnection {
@@ -78,6 +79,40 @@ function checkNode(node: string): void {
   }
 }
 
-/** Values to scrub from anything written to logs, as a last line of defence. */
-export const secretValues = (connection: ElasticsearchConnection): string[] =>
-  [connection.apiKey, connection.password, connection.cloudId].filter((v): v is string => v !== undefined);
+/**
+ * What to scrub from anything written to logs, as a last line of defence: the API key and what it
+ * decodes to, the password, `username:password` (the Basic auth header is its base64), the user name
+ * (as a whole token), a node URL's userinfo and query string, the Cloud id and any credentials in it.
+ * The redactor adds each value's base64, percent-encoded and JSON-escaped forms.
+ */
+export function connectionSecrets(connection: ElasticsearchConnection): Secrets {
+  const anywhere: string[] = [];
+  const tokens: string[] = [];
+  const { apiKey, username, password, cloudId, node } = connection;
+  if (apiKey !== undefined) anywhere.push(apiKey, ...decodedApiKey(apiKey));
+  if (password !== undefined) anywhere.push(password);
+  if (username !== undefined) tokens.push(username);
+  if (username !== undefined && password !== undefined) anywhere.push(`${username}:${password}`);
+  if (node !== undefined) {
+    const url = URL.canParse(node) ? new URL(node) : undefined;
+    if (url?.username) tokens.push(decodeURIComponent(url.username));
+    if (url?.password) anywhere.push(decodeURIComponent(url.password));
+    if (url?.search && url.search.length > 1) anywhere.push(url.search.slice(1), ...[...url.searchParams.values()]);
+  }
+  if (cloudId !== undefined) anywhere.push(cloudId, ...cloudIdCredentials(cloudId));
+  return { anywhere, tokens };
+}
+
+/** An API key is base64 of `id:key`; the key alone is a secret too (the id is not). */
+function decodedApiKey(apiKey: string): string[] {
+  const decoded = Buffer.from(apiKey, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return /^[\x21-\x7e]+$/.test(decoded) && colon > 0 ? [decoded, decoded.slice(colon + 1)] : [];
+}
+
+/** A Cloud id is `name:base64(host$es$kibana)`; some tools put `user:password@` before the host. */
+function cloudIdCredentials(cloudId: string): string[] {
+  const payload = Buffer.from(cloudId.slice(cloudId.indexOf(':') + 1), 'base64').toString('utf8');
+  const auth = /^([^:@$/]+):([^@$/]+)@/.exec(payload);
+  return auth ? [`${auth[1]}:${auth[2]}`, auth[2] as string] : [];
+}

@@ -5,7 +5,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { Command, CommanderError, Option } from 'commander';
 import { DynamoDbBaselineStore } from '../adapters/dynamodb-baseline-store';
-import { parseElasticsearchConnection, type ElasticsearchConnection } from '../adapters/elasticsearch-connection';
+import { connectionSecrets, parseElasticsearchConnection, type ElasticsearchConnection } from '../adapters/elasticsearch-connection';
 import { ElasticsearchHuntRunner, createElasticsearchClient } from '../adapters/elasticsearch-hunt-runner';
 import { ENV } from '../adapters/runtime-environment';
 import { loadElasticsearchConnection } from '../adapters/secrets-manager';
@@ -16,7 +16,9 @@ import { leaseTerms } from '../core/claim-lease';
 import { BaselineImportError, ConfigurationError, SecretFormatError, errorMessage } from '../core/errors';
 import { parseHuntConfig } from '../core/hunt-config';
 import { HUNTS, HUNT_IDS } from '../core/hunts';
+import { escapeInvisible, inertJson, stringifyInert } from '../core/invisible-text';
 import { runNightlyHunt } from '../core/nightly-run';
+import { Redactor } from '../core/redact';
 import { PrintingNotifier, entriesTable, progressLog, type Output } from './terminal';
 
 export interface CliIo {
@@ -39,10 +41,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (error instanceof UsageError || error instanceof ConfigurationError || error instanceof SecretFormatError || error instanceof BaselineImportError) {
-      io.err.write(`error: ${error.message}\n`);
+      io.err.write(`error: ${escapeInvisible(error.message)}\n`);
       return EXIT.usage;
     }
-    io.err.write(`error: ${errorMessage(error)}\n`);
+    io.err.write(`error: ${escapeInvisible(errorMessage(error))}\n`);
     return EXIT.failed;
   }
 }
@@ -101,6 +103,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const lease = leaseTerms('cli', new Date(startedAt), deadline, undefined);
       // A laptop may sleep mid-run: past its deadline the run publishes nothing, and its claims are others' to take.
       if (!opts.dryRun) io.err.write(`This run publishes only until ${new Date(deadline).toISOString()} (${minutes} min); its claims on new findings lapse at ${lease.claim.expiresAt}.\n`);
+      const secrets = new Redactor(connectionSecrets(connection));
       const summary = await runNightlyHunt(
         {
           hunts: HUNTS,
@@ -108,11 +111,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
           store: store({ table: pick(opts.table, ENV.tableName) }),
           notifier: opts.dryRun ? new PrintingNotifier(io.out, render) : new SnsNotifier(new SNSClient({}), topic as string, render),
           clock: () => new Date(),
-          log: progressLog(io.err),
+          log: progressLog(io.err, secrets),
         },
         { runId: `cli-${new Date(startedAt).toISOString()}-${randomUUID().slice(0, 8)}`, dryRun: opts.dryRun === true, forceLearning: opts.learn === true, deadline },
-      );
-      io.out.write(`${JSON.stringify(summary, null, 2)}\n`);
+      ).catch((error: unknown) => {
+        if (error instanceof Error) error.message = secrets.text(error.message);
+        throw error;
+      });
+      io.out.write(`${stringifyInert(secrets.value(summary), 2)}\n`);
       setExit(summary.outcome === 'succeeded' ? EXIT.ok : EXIT.failed);
     });
 
@@ -129,7 +135,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const entries: BaselineEntry[] = [];
       for await (const entry of store(opts).list({ ...(opts.status ? { status: opts.status } : {}), ...(opts.hunt ? { huntId: opts.hunt } : {}) })) entries.push(entry);
       entries.sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? '') || a.fingerprint.localeCompare(b.fingerprint));
-      io.out.write(opts.json ? `${JSON.stringify(entries.map((e) => JSON.parse(entryToJsonLine(e)) as unknown), null, 2)}\n` : entriesTable(entries));
+      io.out.write(opts.json ? `${stringifyInert(entries.map((e) => JSON.parse(entryToJsonLine(e)) as unknown), 2)}\n` : entriesTable(entries));
       io.err.write(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}\n`);
     });
 
@@ -162,7 +168,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action(async (file: string | undefined, opts: { table?: string }) => {
       const lines: string[] = [];
       for await (const entry of store(opts).list()) {
-        lines.push(entryToJsonLine(entry));
+        lines.push(inertJson(entryToJsonLine(entry))); // the same values, with no invisible code point in the raw text
         if (lines.length % 1_000 === 0) io.err.write(`exported ${lines.length} entries…\n`);
       }
       const text = lines.length > 0 ? `${lines.join('\n')}\n` : '';

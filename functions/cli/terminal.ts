@@ -2,7 +2,9 @@ import type { AlertReport } from '../core/alert-report';
 import type { BaselineEntry } from '../core/baseline';
 import type { RunLog } from '../core/nightly-run';
 import type { Notifier } from '../core/ports';
-import { inertText } from '../core/render/inert-text';
+import { escapeInvisible, stringifyInert } from '../core/invisible-text';
+import { Redactor } from '../core/redact';
+import { inertText, nonAsciiNote } from '../core/render/inert-text';
 import { renderPublishInput } from '../core/render/publish-input';
 import type { RenderOptions } from '../core/render/report-view';
 
@@ -10,14 +12,14 @@ export interface Output {
   write(text: string): void;
 }
 
-/** Progress for people, on stderr: one line per step. */
-export function progressLog(err: Output): RunLog {
+/** Progress for people, on stderr: one line per step, secrets redacted, values inert. */
+export function progressLog(err: Output, secrets: Redactor = new Redactor()): RunLog {
   const line = (level: string) => (message: string, details?: Record<string, unknown>) => {
     const shown = Object.entries(details ?? {})
       .filter(([key]) => key !== 'summary')
-      .map(([key, value]) => `${key}=${typeof value === 'string' ? inertText(value, 300) : JSON.stringify(value)}`)
+      .map(([key, value]) => `${key}=${typeof value === 'string' ? inertText(secrets.text(value), 300) : stringifyInert(secrets.value(value))}`)
       .join(' ');
-    err.write(`${level === 'info' ? '' : `${level.toUpperCase()}: `}${message}${shown ? ` (${shown})` : ''}\n`);
+    err.write(`${level === 'info' ? '' : `${level.toUpperCase()}: `}${escapeInvisible(secrets.text(message))}${shown ? ` (${shown})` : ''}\n`);
   };
   return { info: line('info'), warn: line('warn'), error: line('error') };
 }
@@ -63,10 +65,16 @@ export function entriesTable(entries: readonly BaselineEntry[]): string {
     e.huntId,
     e.lastSeen?.slice(0, 19) ?? '-',
     String(e.sightings),
-    inertText(Object.values(e.identity).filter((v) => v !== null).join(' | '), 90),
+    identityCell(Object.values(e.identity).filter((v): v is string => v !== null && v !== undefined).join(' | ')),
   ]);
   const header = ['FINGERPRINT', 'STATUS', 'HUNT', 'LAST SEEN', 'RUNS', 'IDENTITY'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const format = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ');
   return [format(header), ...rows.map(format)].join('\n') + '\n';
+}
+
+/** The identity column: inert, bounded, and marked when it holds non-ASCII code points (homoglyphs). */
+function identityCell(identity: string): string {
+  const note = nonAsciiNote(identity);
+  return note ? `${inertText(identity, 90)} ${note}` : inertText(identity, 90);
 }
