@@ -11,7 +11,8 @@ import { CLOCK_SKEW_ALLOWANCE_MS } from './core/claim-lease';
 import { ConfigurationError, errorMessage } from './core/errors';
 import { HUNTS } from './core/hunts';
 import { runNightlyHunt, type RunLog } from './core/nightly-run';
-import type { Secrets } from './core/redact';
+import { Redactor, type Secrets } from './core/redact';
+import { RedactingNotifier } from './core/redacting-notifier';
 import type { RetryPolicy } from './core/retry';
 import type { RunSummary } from './core/run-summary';
 
@@ -46,7 +47,9 @@ export async function runNightlyJob(options: NightlyJobOptions): Promise<RunSumm
   const clock = options.clock ?? (() => new Date());
   if (options.invocationEndsAt !== undefined) checkClaimLease(env.claimLeaseMs, options.invocationEndsAt - clock().getTime());
   const connection = await loadElasticsearchConnection(clients.secrets, env.secretId);
-  options.secretSink.add(connectionSecrets(connection));
+  const found = connectionSecrets(connection);
+  options.secretSink.add(found);
+  const secrets = new Redactor(found);
   const runner = new ElasticsearchHuntRunner(createElasticsearchClient(connection, options.esRequestTimeoutMs), env.huntConfig, {
     ...(options.retry ? { retry: options.retry } : {}),
     retryContext: {
@@ -61,7 +64,7 @@ export async function runNightlyJob(options: NightlyJobOptions): Promise<RunSumm
       hunts: HUNTS,
       runner,
       store: new DynamoDbBaselineStore(clients.dynamodb, env.tableName),
-      notifier: new SnsNotifier(clients.sns, env.topicArn, env.kibanaUrl ? { kibanaUrl: env.kibanaUrl } : {}),
+      notifier: new RedactingNotifier(new SnsNotifier(clients.sns, env.topicArn, env.kibanaUrl ? { kibanaUrl: env.kibanaUrl } : {}), secrets),
       clock,
       log,
     },

@@ -104,6 +104,7 @@ describe('the Lambda handler', () => {
       const basic = Buffer.from(`${user}:${password}`).toString('base64');
       secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ node: es.url, username: user, password }) });
       deniedReason = `unable to authenticate user [${user}] with Basic ${basic} (password=${encodeURIComponent(password)}; raw ${password})`;
+      writes = [...writes, writeRow({ 'file.path': `/etc/NetworkManager/dispatcher.d/${password.length}-curl-as-${user}`, 'process.executable': '/usr/bin/curl' })];
       const run = await captureOutput(() => handler({}, context(`password-${password.length}`)));
       deniedReason = undefined;
       assert.match(String(run.error), /RunFailedError: .*dispatcher-child-process/, 'the denied hunt fails the run, not the logger');
@@ -113,7 +114,9 @@ describe('the Lambda handler', () => {
       const summary = records.find((r) => r.message === 'run finished')?.summary as { hunts: { truncated: boolean }[]; problems: string[] } | undefined;
       assert.equal(summary?.hunts[0]?.truncated, false, 'booleans stay booleans');
       assert.match(summary!.problems.join(' '), /user \[\[REDACTED\]\] with Basic \[REDACTED\] \(password=\[REDACTED\]; raw \[REDACTED\]\)/);
-      for (const text of [...logLines, String(run.error)]) {
+      const published = sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Message ?? '');
+      assert.match(published.join('\n'), /Basic \[REDACTED\]/, 'the message names the problem, without the credentials');
+      for (const text of [...logLines, String(run.error), ...published]) {
         // `false` itself stays where it is a JSON boolean, not text.
         const forms = [basic, `[${user}]`, ...(password === 'false' ? ['password=false', 'raw false'] : [password, encodeURIComponent(password), JSON.stringify(password).slice(1, -1)])];
         for (const form of forms) assert.ok(!text.includes(form), `${form} in ${text.slice(0, 200)}`);

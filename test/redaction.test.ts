@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { connectionSecrets, type ElasticsearchConnection } from '../functions/adapters/elasticsearch-connection';
 import { progressLog } from '../functions/cli/terminal';
+import type { AlertReport } from '../functions/core/alert-report';
 import { Redactor } from '../functions/core/redact';
+import { RedactingNotifier } from '../functions/core/redacting-notifier';
+import { childFinding } from './support/harness';
+import { alertFor, newFindingsReport } from './support/reports';
 import { safeRunLog } from '../functions/core/safe-log';
 
 /** Everything a run's log receives, as CloudWatch would store it: one JSON record per line. */
@@ -115,5 +119,16 @@ describe('log redaction walks the structure', () => {
       ok: false,
     });
     assert.equal(written.join(''), 'WARN: retrying Elasticsearch\\u202e (error=password [REDACTED] rejected ok=false)\n');
+  });
+
+  it('keeps secrets out of the published message: problem lines and command lines, not fingerprints', async () => {
+    const published: AlertReport[] = [];
+    const notifier = new RedactingNotifier({ publish: async (report) => (published.push(report), 'mid') }, new Redactor(connectionSecrets({ node: NODE, username: 'elastic', password: 'changeme-8f3b' })));
+    const alert = alertFor(childFinding('/etc/NetworkManager/dispatcher.d/50-sync', '/usr/bin/curl', 'curl -u elastic:changeme-8f3b https://es.example.com:9200'), 'new child /usr/bin/curl');
+    await notifier.publish(newFindingsReport([alert], { problems: ['dispatcher-script-write failed: proxy said Basic ZWxhc3RpYzpjaGFuZ2VtZS04ZjNi'] }));
+    const [report] = published as [Extract<AlertReport, { kind: 'new-findings' }>];
+    assert.equal(report.alerts[0]!.entry.identity['process.command_line'], 'curl -u [REDACTED] https://es.example.com:9200');
+    assert.equal(report.alerts[0]!.entry.fingerprint, alert.entry.fingerprint);
+    assert.deepEqual(report.summary.problems, ['dispatcher-script-write failed: proxy said Basic [REDACTED]']);
   });
 });

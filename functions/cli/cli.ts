@@ -19,6 +19,7 @@ import { HUNTS, HUNT_IDS } from '../core/hunts';
 import { escapeInvisible, inertJson, stringifyInert } from '../core/invisible-text';
 import { runNightlyHunt } from '../core/nightly-run';
 import { Redactor } from '../core/redact';
+import { RedactingNotifier } from '../core/redacting-notifier';
 import { PrintingNotifier, entriesTable, progressLog, type Output } from './terminal';
 
 export interface CliIo {
@@ -109,7 +110,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
           hunts: HUNTS,
           runner: new ElasticsearchHuntRunner(createElasticsearchClient(connection), huntConfig),
           store: store({ table: pick(opts.table, ENV.tableName) }),
-          notifier: opts.dryRun ? new PrintingNotifier(io.out, render) : new SnsNotifier(new SNSClient({}), topic as string, render),
+          notifier: new RedactingNotifier(opts.dryRun ? new PrintingNotifier(io.out, render) : new SnsNotifier(new SNSClient({}), topic as string, render), secrets),
           clock: () => new Date(),
           log: progressLog(io.err, secrets),
         },
