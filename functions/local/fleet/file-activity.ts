@@ -38,7 +38,7 @@ export function benignWrites(hostDay: HostDay, w: WriteContext): void {
     const day = writtenDay(installed, hostDay.schedule.historyDays);
     if (day === hostDay.day) byHand(w, host, at(6, 18), installed.script.path, false);
     // Administrators revisit their scripts during the history; a replay night never edits one.
-    else if (day !== undefined && hostDay.day > day && isHistory(hostDay) && random.chance(1 / 40)) byHand(w, host, at(6, 18), installed.script.path, true);
+    else if (day !== undefined && hostDay.day > day && isHistory(hostDay) && random.chance(1 / 15)) byHand(w, host, at(6, 18), installed.script.path, true);
   }
 
   if (isChurnDay(hostDay, 'package-upgrade') && (isHistory(hostDay) || random.chance(0.6))) packageUpgrade(hostDay, w, at(3, 8));
