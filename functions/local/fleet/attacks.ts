@@ -86,10 +86,10 @@ interface Basics {
 
 /** The attacker acts between 09:00 and 13:00 of the day's clock; the host's network changes twice after. */
 function basics(context: AttackContext, random: Random, host: Host): Basics {
-  const t0 = context.dayStartMs + random.int(7 * 60, 11 * 60) * 60_000;
+  const t0 = context.dayStartMs + random.int(7 * 60, 11 * 60) * 60_000 + random.int(0, 59_999);
   const bursts: Burst[] = [
-    { atMs: t0 + random.int(60, 120) * 60_000, iface: host.primaryInterface, action: 'dhcp4-change' },
-    { atMs: t0 + random.int(180, 300) * 60_000, iface: host.primaryInterface, action: 'up' },
+    { atMs: t0 + random.int(60, 120) * 60_000 + random.int(0, 59_999), iface: host.primaryInterface, action: 'dhcp4-change' },
+    { atMs: t0 + random.int(180, 300) * 60_000 + random.int(0, 59_999), iface: host.primaryInterface, action: 'up' },
   ];
   if (bursts.some((b) => b.atMs >= context.dayStartMs + DAY_MS)) throw new Error('attack bursts must fall on the attack day');
   return { host, t0, bursts };

@@ -1,4 +1,5 @@
 import type { ProcessImage } from './event-factory';
+import type { Random } from './random';
 import type { Host, InstalledScript } from './hosts';
 import type { HostDay } from './network-activity';
 import { churnDays, type ChurnKind } from './schedule';
@@ -17,6 +18,8 @@ import {
 } from './write-recipes';
 
 const MINUTE = 60_000;
+/** A time of day to the millisecond: whole minutes plus a random part of one. */
+const minutes = (random: Random, from: number, to: number) => random.int(from, to) * MINUTE + random.int(0, MINUTE - 1);
 const isChurnDay = (hostDay: HostDay, kind: ChurnKind) => churnDays(hostDay.schedule, kind).includes(hostDay.day);
 const isHistory = (hostDay: HostDay) => hostDay.day < hostDay.schedule.historyDays;
 const version = (hostDay: HostDay) => (isHistory(hostDay) ? 'v1' : 'v2');
@@ -31,7 +34,7 @@ export function benignWrites(hostDay: HostDay, w: WriteContext): void {
   const { host } = hostDay;
   const { factory } = w;
   const random = factory.random;
-  const at = (fromHour: number, toHour: number) => hostDay.startMs + random.int(fromHour * 60, toHour * 60) * MINUTE;
+  const at = (fromHour: number, toHour: number) => hostDay.startMs + minutes(random, fromHour * 60, toHour * 60);
 
   for (const installed of host.scripts) {
     if (installed.origin !== 'custom') continue;
@@ -120,7 +123,7 @@ function imageBuilds(hostDay: HostDay, w: WriteContext): void {
   const wave = isChurnDay(hostDay, 'container-builds') ? 4 : 1;
   for (const builder of host.builders) {
     for (let b = random.poisson(1.2 * wave); b > 0; b--) {
-      const atMs = startMs + random.int(60, 23 * 60) * MINUTE;
+      const atMs = startMs + minutes(random, 60, 23 * 60);
       const containerId = random.hex(64);
       const inBuild: WriteContext = { ...w, containerId };
       const dpkg = factory.spawn('/usr/bin/dpkg', ['/usr/bin/dpkg', '--status-fd', '26', '--no-triggers', '--unpack', '--auto-deconfigure', '/var/cache/apt/archives/network-manager_1.36.6-0ubuntu2.1_amd64.deb']);

@@ -20,6 +20,8 @@ export interface HostDay {
 }
 
 const MINUTE = 60_000;
+/** A time of day to the millisecond: whole minutes plus a random part of one. */
+const minutes = (random: Random, from: number, to: number) => random.int(from, to) * MINUTE + random.int(0, MINUTE - 1);
 
 /** The network changes of one host on one day, in time order. */
 export function networkBursts(hostDay: HostDay, random: Random): Burst[] {
@@ -57,7 +59,7 @@ function laptopDay(hostDay: HostDay, random: Random): Burst[] {
   const adapters = dock ? [dock] : host.usbAdapters;
   const sessions = Math.min(3, 1 + random.poisson(0.6));
   for (let s = 0; s < sessions; s++) {
-    let t = startMs + random.int(4 * 60, 17 * 60) * MINUTE;
+    let t = startMs + minutes(random, 4 * 60, 17 * 60);
     const step = () => (t += random.int(1, 90) * 1_000);
     const wlan = host.primaryInterface;
     out.push({ atMs: t, iface: wlan, action: 'pre-up' }, { atMs: step(), iface: wlan, action: 'up' }, { atMs: step(), iface: '', action: 'connectivity-change' });
@@ -66,8 +68,8 @@ function laptopDay(hostDay: HostDay, random: Random): Burst[] {
     const tunnel = host.vpn !== 'none' && random.chance(0.6) ? vpnInterface(host, random) : undefined;
     if (tunnel && host.vpn === 'openvpn') out.push({ atMs: step(), iface: tunnel, action: 'vpn-pre-up' }, { atMs: step(), iface: tunnel, action: 'vpn-up' });
     if (tunnel && host.vpn === 'wireguard') out.push({ atMs: step(), iface: tunnel, action: 'pre-up' }, { atMs: step(), iface: tunnel, action: 'up' });
-    for (let r = random.poisson(0.8); r > 0; r--) out.push({ atMs: (t += random.int(20, 90) * MINUTE), iface: docked ?? wlan, action: 'dhcp4-change' });
-    t += random.int(30, 300) * MINUTE;
+    for (let r = random.poisson(0.8); r > 0; r--) out.push({ atMs: (t += minutes(random, 20, 90)), iface: docked ?? wlan, action: 'dhcp4-change' });
+    t += minutes(random, 30, 300);
     if (tunnel && host.vpn === 'openvpn') out.push({ atMs: step(), iface: tunnel, action: 'vpn-pre-down' }, { atMs: step(), iface: tunnel, action: 'vpn-down' });
     if (tunnel && host.vpn === 'wireguard') out.push({ atMs: step(), iface: tunnel, action: 'pre-down' }, { atMs: step(), iface: tunnel, action: 'down' });
     if (docked) out.push({ atMs: step(), iface: docked, action: 'pre-down' }, { atMs: step(), iface: docked, action: 'down' });
@@ -102,19 +104,19 @@ function serverDay(hostDay: HostDay, random: Random): Burst[] {
   const { host, startMs } = hostDay;
   const out: Burst[] = [];
   const nic = host.primaryInterface;
-  const at = () => startMs + random.int(0, 24 * 60 - 1) * MINUTE;
+  const at = () => startMs + minutes(random, 0, 24 * 60 - 1);
   if (host.usesDhcp) for (let r = random.int(1, 3); r > 0; r--) out.push({ atMs: at(), iface: nic, action: 'dhcp4-change' });
   if (random.chance(1 / 20) || hostDay.day === patchRebootDay(hostDay)) out.push(...reboot(at(), nic, random));
   if (host.role === 'vpn-gw') {
     for (let r = random.int(2, 5); r > 0; r--) {
       const tunnel = vpnInterface(host, random);
       const t = at();
-      out.push({ atMs: t, iface: tunnel, action: 'vpn-up' }, { atMs: t + random.int(5, 180) * MINUTE, iface: tunnel, action: 'vpn-down' });
+      out.push({ atMs: t, iface: tunnel, action: 'vpn-up' }, { atMs: t + minutes(random, 5, 180), iface: tunnel, action: 'vpn-down' });
     }
   }
   if (joinedVpn(hostDay)) {
     const t = at();
-    out.push({ atMs: t, iface: 'tun0', action: 'vpn-up' }, { atMs: t + random.int(30, 240) * MINUTE, iface: 'tun0', action: 'vpn-down' });
+    out.push({ atMs: t, iface: 'tun0', action: 'vpn-up' }, { atMs: t + minutes(random, 30, 240), iface: 'tun0', action: 'vpn-down' });
   }
   return out;
 }
@@ -122,7 +124,7 @@ function serverDay(hostDay: HostDay, random: Random): Burst[] {
 function containerHostDay(hostDay: HostDay, random: Random): Burst[] {
   const { host, startMs } = hostDay;
   const out: Burst[] = [];
-  const at = () => startMs + random.int(0, 24 * 60 - 1) * MINUTE;
+  const at = () => startMs + minutes(random, 0, 24 * 60 - 1);
   if (host.usesDhcp) for (let r = random.int(1, 2); r > 0; r--) out.push({ atMs: at(), iface: host.primaryInterface, action: 'dhcp4-change' });
   if (random.chance(1 / 25) || hostDay.day === patchRebootDay(hostDay)) out.push(...reboot(at(), host.primaryInterface, random), { atMs: at(), iface: 'docker0', action: 'up' });
   const jobs = host.role === 'ci-runner' ? random.int(weekday(startMs) ? 3 : 0, weekday(startMs) ? 10 : 2) : random.int(1, 5);
@@ -136,7 +138,7 @@ function containerHostDay(hostDay: HostDay, random: Random): Burst[] {
     if (host.dispatchesVeths) {
       const pair = veth(random);
       out.push({ atMs: (t += random.int(1, 20) * 1_000), iface: pair, action: 'up' });
-      last = t + random.int(1, 40) * MINUTE;
+      last = t + minutes(random, 1, 40);
       out.push({ atMs: last, iface: pair, action: 'down' });
     }
     if (bridge) out.push({ atMs: last + random.int(2, 600) * 1_000, iface: bridge, action: 'down' });
