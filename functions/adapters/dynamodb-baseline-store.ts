@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -23,6 +24,8 @@ const PENDING = 'pending';
 const BATCH_GET = 100;
 const BATCH_WRITE = 25;
 const WRITE_CONCURRENCY = 8;
+/** Observation updates are single conditional writes (a batch cannot carry a condition): more of them in flight. */
+const OBSERVATION_CONCURRENCY = 16;
 /** Batches in flight at once: enough to hide latency, few enough to stay under on-demand burst limits. */
 const BATCH_CONCURRENCY = 4;
 
@@ -104,7 +107,19 @@ export class DynamoDbBaselineStore implements BaselineStore {
     return (result.Items ?? []).map(fromItem);
   }
 
+  async createLearned(entries: readonly BaselineEntry[]): Promise<string[]> {
+    const existed: string[] = [];
+    await forEachLimited(entries, WRITE_CONCURRENCY, async (entry) => {
+      if (!(await this.createAbsent(entry))) existed.push(entry.fingerprint);
+    });
+    return existed;
+  }
+
   async createPending(entry: BaselineEntry): Promise<boolean> {
+    return this.createAbsent(entry);
+  }
+
+  private async createAbsent(entry: BaselineEntry): Promise<boolean> {
     return this.conditional(
       new PutCommand({ TableName: this.tableName, Item: toItem(entry), ConditionExpression: 'attribute_not_exists(fingerprint)' }),
     );
@@ -171,9 +186,29 @@ export class DynamoDbBaselineStore implements BaselineStore {
     });
   }
 
+  async recordObservations(entries: readonly BaselineEntry[]): Promise<string[]> {
+    const changed: string[] = [];
+    await forEachLimited(entries, OBSERVATION_CONCURRENCY, async (entry) => {
+      const observation = observationUpdate(entry);
+      const written = await this.conditional(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { fingerprint: entry.fingerprint },
+          UpdateExpression: `SET ${observation.set}`,
+          // A forget deletes the item, an approve or an import changes the revision: either way the analyst wins.
+          ConditionExpression: entry.revision === undefined ? '#s = :s AND attribute_not_exists(revision)' : '#s = :s AND revision = :rev',
+          ExpressionAttributeNames: { '#s': 'status', ...observation.names },
+          ExpressionAttributeValues: { ':s': entry.status, ...(entry.revision === undefined ? {} : { ':rev': entry.revision }), ...observation.values },
+        }),
+      );
+      if (!written) changed.push(entry.fingerprint);
+    });
+    return changed;
+  }
+
   async putMany(entries: readonly BaselineEntry[]): Promise<void> {
     await forEachLimited(chunks(entries, BATCH_WRITE), BATCH_CONCURRENCY, async (chunk) => {
-      let requests: Item[] = chunk.map((entry) => ({ PutRequest: { Item: toItem(entry) } }));
+      let requests: Item[] = chunk.map((entry) => ({ PutRequest: { Item: toItem({ ...entry, revision: newRevision() }) } }));
       for (let attempt = 1; requests.length > 0; attempt++) {
         if (attempt > 1) await this.backoff(attempt, `${requests.length} unprocessed items`);
         const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
@@ -188,10 +223,10 @@ export class DynamoDbBaselineStore implements BaselineStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { fingerprint },
-          UpdateExpression: 'SET #s = :approved, note = :note, approvedBy = :by, approvedAt = :at, updatedAt = :at REMOVE pendingMarker, claimRunId, claimExpiresAt',
+          UpdateExpression: 'SET #s = :approved, note = :note, approvedBy = :by, approvedAt = :at, updatedAt = :at, revision = :rev REMOVE pendingMarker, claimRunId, claimExpiresAt',
           ConditionExpression: 'attribute_exists(fingerprint)',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':approved': 'approved', ':note': note, ':by': approvedBy, ':at': at.toISOString() },
+          ExpressionAttributeValues: { ':approved': 'approved', ':note': note, ':by': approvedBy, ':at': at.toISOString(), ':rev': newRevision() },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -262,6 +297,8 @@ export class DynamoDbBaselineStore implements BaselineStore {
     await sleep(Math.random() * Math.min(5_000, base * 2 ** (attempt - 2)));
   }
 }
+
+const newRevision = () => randomUUID();
 
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));

@@ -3,9 +3,9 @@ import { BaselineImportError } from './errors';
 import { FINGERPRINT_PATTERN } from './finding';
 import { huntById } from './hunts';
 
-/** One entry per line; claims are run-local and never exported. */
+/** One entry per line; claims are run-local and revisions table-local: neither is exported. */
 export function entryToJsonLine(entry: BaselineEntry): string {
-  const { claim: _claim, ...rest } = entry;
+  const { claim: _claim, revision: _revision, ...rest } = entry;
   return JSON.stringify(rest);
 }
 

@@ -1,4 +1,4 @@
-import { entryFromFinding, withObservation, type BaselineEntry, type Claim } from './baseline';
+import { entryFromFinding, observationChanged, withObservation, type BaselineEntry, type Claim } from './baseline';
 import type { Finding } from './finding';
 import type { HuntDefinition } from './hunts/hunt-definition';
 
@@ -12,8 +12,10 @@ export interface BaselinePlan {
   readonly republish: BaselineEntry[];
   /** Pending and still claimed by another live run: left to it. */
   readonly claimedElsewhere: BaselineEntry[];
-  /** Already in the baseline: observation updated, never alerted. */
+  /** Already in the baseline: never alerted. */
   readonly known: BaselineEntry[];
+  /** The known entries whose observation changed tonight: the only ones written. */
+  readonly observed: BaselineEntry[];
 }
 
 export interface PlanInput {
@@ -31,7 +33,7 @@ export interface PlanInput {
 
 export function planBaseline(input: PlanInput): BaselinePlan {
   const now = input.now.toISOString();
-  const plan: BaselinePlan = { learned: [], fresh: [], republish: [], claimedElsewhere: [], known: [] };
+  const plan: BaselinePlan = { learned: [], fresh: [], republish: [], claimedElsewhere: [], known: [], observed: [] };
   const pendingByFingerprint = new Map(input.pending.map((entry) => [entry.fingerprint, entry]));
   const seen = new Set<string>();
   for (const finding of input.findings) {
@@ -46,7 +48,9 @@ export function planBaseline(input: PlanInput): BaselinePlan {
     } else if (entry.status === 'pending') {
       sortPending(withObservation(entry, finding, now), input, plan);
     } else {
-      plan.known.push(withObservation(entry, finding, now));
+      const updated = withObservation(entry, finding, now);
+      plan.known.push(updated);
+      if (observationChanged(entry, updated)) plan.observed.push(updated);
     }
   }
   for (const entry of input.pending) {

@@ -34,11 +34,16 @@ export interface BaselineEntry {
   readonly agentCount: number;
   readonly hostNames: readonly string[];
   readonly agentIds: readonly string[];
-  /** Number of runs that returned this finding. */
+  /** Number of runs that returned this finding with something new (a later event, other counts, another host). */
   readonly sightings: number;
   readonly recordedAt: string;
   readonly updatedAt: string;
   readonly claim?: Claim;
+  /**
+   * Changed by every analyst write (approve, import): a run updates its observation only if the revision it read
+   * is still there, so that it never undoes what an analyst did meanwhile. Absent until an analyst first writes.
+   */
+  readonly revision?: string;
   readonly alertMessageId?: string;
   readonly alertedAt?: string;
   readonly note?: string;
@@ -106,6 +111,19 @@ export function withObservation(entry: BaselineEntry, finding: Finding, now: str
     sightings: entry.sightings + 1,
     updatedAt: now,
   };
+}
+
+/** Whether tonight's observation adds anything to the entry as read: only then is it written. */
+export function observationChanged(read: BaselineEntry, observed: BaselineEntry): boolean {
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+  return (
+    read.firstSeen !== observed.firstSeen ||
+    read.lastSeen !== observed.lastSeen ||
+    read.eventCount !== observed.eventCount ||
+    read.agentCount !== observed.agentCount ||
+    !same(read.hostNames, observed.hostNames) ||
+    !same(read.agentIds, observed.agentIds)
+  );
 }
 
 const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);

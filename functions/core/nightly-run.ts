@@ -43,8 +43,9 @@ type HuntResult = { hunt: HuntDefinition; rows?: HuntRows; error?: string };
 
 /**
  * One nightly run: hunts → plan against the baseline → claim new findings as pending →
- * publish one message → mark alerted → record known findings. A failed hunt does not stop the
- * others; the run then ends as failed, after publishing what it has.
+ * publish one message → mark alerted → record what changed in known findings. A failed hunt does not stop the
+ * others; the run then ends as failed, after publishing what it has. Every write is conditional on what the run
+ * read, so that an analyst's approve, forget or import made meanwhile stands.
  */
 export async function runNightlyHunt(deps: RunDependencies, options: RunOptions): Promise<RunSummary> {
   const { store, log, clock } = deps;
@@ -59,7 +60,7 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
   const existing = await store.getMany(findings.map((f) => f.fingerprint));
   const pending = await store.listPending();
   const plan = planBaseline({ findings, existing, pending, hunts: deps.hunts, learning, now: startedAt, claim: lease.claim });
-  log.info('baseline compared', { learning: [...learning], findings: findings.length, fresh: plan.fresh.length, republish: plan.republish.length, known: plan.known.length, claimedElsewhere: plan.claimedElsewhere.length });
+  log.info('baseline compared', { learning: [...learning], findings: findings.length, fresh: plan.fresh.length, republish: plan.republish.length, known: plan.known.length, observed: plan.observed.length, claimedElsewhere: plan.claimedElsewhere.length });
 
   const summarise = (outcome: Partial<PublishOutcome> & Pick<PublishOutcome, 'published' | 'claimedElsewhere'>): RunSummary =>
     buildSummary(deps, options, startedAt, results, plan, learning, problems, outcome);
@@ -73,7 +74,8 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
     return summary;
   }
 
-  await store.putMany(plan.learned);
+  const existed = await store.createLearned(plan.learned);
+  if (existed.length > 0) log.info('learned entries written meanwhile by someone else: left as they are', { count: existed.length });
   // A hunt has learned once it answered; one that failed or found no index keeps learning next run.
   const learnedNow = results.filter((r) => learning.has(r.hunt.id) && r.rows && !r.rows.noData && !initialised.has(r.hunt.id)).map((r) => r.hunt.id);
   if (learnedNow.length > 0) await store.markInitialised(learnedNow);
@@ -84,7 +86,8 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
     problems,
     summarise: (published) => summarise({ published, claimedElsewhere: plan.claimedElsewhere }),
   });
-  await store.putMany(plan.known);
+  const changedMeanwhile = await store.recordObservations(plan.observed);
+  if (changedMeanwhile.length > 0) log.info('entries approved, forgotten or imported during the run: their observation was not written', { count: changedMeanwhile.length });
   const summary = summarise(outcome);
   log.info('run finished', { summary });
   return summary;

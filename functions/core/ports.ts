@@ -41,6 +41,8 @@ export interface BaselineStore {
   listPending(): Promise<BaselineEntry[]>;
   /** Entries sharing an anchor (see NoveltyAxes), at most `limit`. */
   siblings(anchorKey: string, limit: number): Promise<BaselineEntry[]>;
+  /** Creates learned entries, each only where the fingerprint is absent; returns those that existed (left as they are). */
+  createLearned(entries: readonly BaselineEntry[]): Promise<string[]>;
   /** Creates a pending entry unless the fingerprint exists; false when another run was first. */
   createPending(entry: BaselineEntry): Promise<boolean>;
   /**
@@ -52,7 +54,12 @@ export interface BaselineStore {
   markAlerted(fingerprints: readonly string[], runId: string, messageId: string, at: Date): Promise<MarkResult>;
   /** Gives up claims after a failed publish so that a retry can alert at once. */
   releaseClaims(fingerprints: readonly string[], runId: string): Promise<void>;
-  /** Writes entries in batches, replacing what is there (learned and known entries only). */
+  /**
+   * Writes a known entry's observation fields only (never its status or an analyst's fields), each only if its status
+   * and revision are still as the run read them; returns those left alone because someone changed them meanwhile.
+   */
+  recordObservations(entries: readonly BaselineEntry[]): Promise<string[]>;
+  /** Replaces whole entries in batches, each with a new revision: an analyst's import, which wins over a run in flight. */
   putMany(entries: readonly BaselineEntry[]): Promise<void>;
   /** Triage. */
   approve(fingerprint: string, note: string, approvedBy: string, at: Date): Promise<BaselineEntry | undefined>;

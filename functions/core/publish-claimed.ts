@@ -41,7 +41,9 @@ export async function publishClaimed(deps: RunDependencies, options: RunOptions,
   const { store, log, clock } = deps;
   const { plan, lease, problems } = input;
   const { claimed, lostRaces } = await claimAll(deps, options.runId, plan, clock());
-  const claimedElsewhere = [...plan.claimedElsewhere, ...(lostRaces.length > 0 ? [...(await store.getMany(lostRaces.map((e) => e.fingerprint))).values()] : [])];
+  // A race lost to another run's claim; one lost to an analyst's forget, approve or import is theirs.
+  const raced = lostRaces.length > 0 ? [...(await store.getMany(lostRaces.map((e) => e.fingerprint))).values()].filter((e) => e.status === 'pending') : [];
+  const claimedElsewhere = [...plan.claimedElsewhere, ...raced];
   if (claimedElsewhere.length > 0) problems.push(claimedElsewhereProblem(claimedElsewhere));
   const release = async (reason: string) => {
     if (claimed.length === 0) return;

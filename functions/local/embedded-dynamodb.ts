@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { createBaselineTable } from '../adapters/baseline-table';
@@ -29,6 +29,8 @@ export async function startEmbeddedDynamoDb(): Promise<EmbeddedDynamoDb> {
     client,
     async createTable(name = `baseline-${process.pid}-${++tables}`) {
       await createBaselineTable(client, name);
+      // dynalite answers CreateTable while the table is still CREATING: a request in that instant finds no table.
+      while ((await client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus !== 'ACTIVE') await new Promise((resolve) => setTimeout(resolve, 2));
       return name;
     },
     close: async () => {
