@@ -3,7 +3,7 @@ import type { Compiled } from './compiled';
 import type { VerificationFailures } from './errors';
 import { accepts, esType } from './type-check';
 import type { SourceText } from './warnings';
-import { cell, compareScalars, LONG_MAX, valuesOf, type DataType, type Scalar, type Value } from './values';
+import { cell, compareScalars, inLongRange, valuesOf, type DataType, type Scalar, type Value } from './values';
 
 /** One group's running state for one aggregate. */
 export interface Aggregator {
@@ -118,7 +118,7 @@ function sum(): Aggregator {
     add: (v) => {
       for (const x of valuesOf(v)) total = (total ?? 0) + (x as number);
     },
-    result: () => (total !== null && Math.abs(total) > LONG_MAX ? null : total),
+    result: () => (total !== null && !inLongRange(total) ? null : total),
   };
 }
 

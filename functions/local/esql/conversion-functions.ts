@@ -4,7 +4,7 @@ import type { ScalarFunction } from './function-helpers';
 import { parseSpan } from './spans';
 import { accepts, esType } from './type-check';
 import type { SourceText } from './warnings';
-import { DatePeriod, formatDate, isInteger32, LONG_MAX, parseDate, TimeDuration, type DataType, type Scalar, type Value } from './values';
+import { DatePeriod, formatDate, isInteger32, inLongRange, parseDate, TimeDuration, type DataType, type Scalar, type Value } from './values';
 
 const INVALID = 'org.elasticsearch.xpack.esql.core.InvalidArgumentException';
 
@@ -63,7 +63,7 @@ function converter(target: DataType, accepted: (t: DataType) => boolean, convert
 const basic = (t: DataType) => accepts(t, 'comparable');
 
 function inRange(n: number, target: 'integer' | 'long', original: Scalar): number {
-  const ok = target === 'integer' ? isInteger32(n) : Math.abs(n) <= LONG_MAX;
+  const ok = target === 'integer' ? isInteger32(n) : inLongRange(n);
   if (!ok) throw new EvaluationFailure(`${INVALID}: [${String(original)}] out of [${target}] range`);
   return n;
 }

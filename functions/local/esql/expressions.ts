@@ -14,7 +14,7 @@ import {
   isInteger32,
   isNumeric,
   isString,
-  LONG_MAX,
+  inLongRange,
   parseDate,
   TimeDuration,
   type DataType,
@@ -181,7 +181,7 @@ function compileNegation(arg: Compiled, src: SourceText, scope: Scope): Compiled
 
 function checkRange(n: number, type: DataType): number {
   if (type === 'integer' && !isInteger32(n)) throw new EvaluationFailure('java.lang.ArithmeticException: integer overflow');
-  if (type === 'long' && Math.abs(n) > LONG_MAX) throw new EvaluationFailure('java.lang.ArithmeticException: long overflow');
+  if (type === 'long' && !inLongRange(n)) throw new EvaluationFailure('java.lang.ArithmeticException: long overflow');
   if (type === 'double' && !Number.isFinite(n)) throw new EvaluationFailure(`java.lang.ArithmeticException: not a finite double number: ${n}`);
   return n;
 }

@@ -70,8 +70,9 @@ export function compareScalars(a: Scalar, b: Scalar): number {
 }
 
 export const isInteger32 = (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647;
-export const LONG_MAX = 9223372036854775807;
-export const isLong = (n: number) => Number.isInteger(n) && Math.abs(n) <= LONG_MAX;
+/** 2^63: a long lies in [-2^63, 2^63). Doubles hold longs exactly only up to 2^53; counts and epoch millis fit. */
+const TWO_63 = 2 ** 63;
+export const inLongRange = (n: number) => n >= -TWO_63 && n < TWO_63;
 
 /** Dates travel as epoch milliseconds and print like Elasticsearch: `2024-05-01T12:00:00.000Z`. */
 export function formatDate(ms: number): string {
