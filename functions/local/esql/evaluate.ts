@@ -75,6 +75,9 @@ export function evaluateEsql(request: EsqlRequest, cluster: EsqlCluster, options
           return i < 0 ? undefined : constant(row[i] as Value, (input[i] as Column).type, src);
         },
       });
+      if (compiled.type === 'date_period' || compiled.type === 'time_duration') {
+        failures.add(field.src, `ROW does not support type [${compiled.type}] as the return data type of expression [${field.expr.src.text}]`);
+      }
       const value = compiled.eval([], ctx);
       const existing = input.findIndex((c) => c.name === field.name);
       if (existing >= 0) {

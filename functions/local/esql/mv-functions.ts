@@ -35,7 +35,8 @@ function mvFunction(spec: {
   };
 }
 
-const same = (args: Compiled[]) => (args[0] as Compiled).type;
+/** Multi-value functions return keyword for text (docs: supported types tables). */
+const same = (args: Compiled[]) => ((args[0] as Compiled).type === 'text' ? 'keyword' : (args[0] as Compiled).type);
 const sorted = (values: Scalar[]) => [...values].sort(compareScalars);
 
 export const MV_FUNCTIONS: Record<string, ScalarFunction> = {
@@ -76,5 +77,22 @@ export const MV_FUNCTIONS: Record<string, ScalarFunction> = {
       return cell(v.slice(Math.max(0, s), Math.min(e, n - 1) + 1));
     },
   }),
+  MV_APPEND: {
+    arity: [2, 2],
+    compile(args, src, failures) {
+      const [a, b] = args as [Compiled, Compiled];
+      const type = a.type === 'null' ? same([b]) : same([a]);
+      if (a.type !== 'null' && b.type !== 'null' && same([a]) !== same([b])) {
+        failures.add(src, `second argument of [${src.text}] must be [${a.type}], found value [${b.src.text}] type [${b.type}]`);
+        return undefined;
+      }
+      return {
+        type,
+        src,
+        foldable: a.foldable && b.foldable,
+        eval: (row, ctx) => cell([...valuesOf(a.eval(row, ctx)), ...valuesOf(b.eval(row, ctx))]),
+      };
+    },
+  },
   MV_CONCAT: mvFunction({ arity: [2, 2], args: ['string', 'string'], returns: () => 'keyword', impl: (v, [delimiter]) => v.join(delimiter as string) }),
 };

@@ -1,7 +1,7 @@
 import { EvaluationFailure } from './compiled';
 import { singleValueFunction, type ScalarFunction } from './function-helpers';
 import { compileJavaRegex, javaReplacement } from './java-regex';
-import { cell, type DataType } from './values';
+import { cell } from './values';
 
 const codePoints = (s: string) => [...s];
 
@@ -27,8 +27,6 @@ function trimEnd(s: string): string {
   while (end > 0 && isJavaWhitespace(chars[end - 1] as string)) end--;
   return chars.slice(0, end).join('');
 }
-
-const sameStringType = (args: { type: DataType }[]): DataType => (args[0]?.type === 'text' ? 'text' : 'keyword');
 
 /** A bounded cache of compiled regular expressions, for REPLACE with a per-row pattern. */
 const regexCache = new Map<string, RegExp>();
@@ -87,11 +85,11 @@ export const STRING_FUNCTIONS: Record<string, ScalarFunction> = {
   }),
   STARTS_WITH: singleValueFunction({ arity: [2, 2], args: ['string', 'string'], returns: 'boolean', impl: ([s, p]) => (s as string).startsWith(p as string) }),
   ENDS_WITH: singleValueFunction({ arity: [2, 2], args: ['string', 'string'], returns: 'boolean', impl: ([s, p]) => (s as string).endsWith(p as string) }),
-  TO_LOWER: singleValueFunction({ arity: [1, 1], args: ['string'], returns: sameStringType, impl: ([s]) => (s as string).toLowerCase() }),
-  TO_UPPER: singleValueFunction({ arity: [1, 1], args: ['string'], returns: sameStringType, impl: ([s]) => (s as string).toUpperCase() }),
-  TRIM: singleValueFunction({ arity: [1, 1], args: ['string'], returns: sameStringType, impl: ([s]) => trimEnd(trimStart(s as string)) }),
-  LTRIM: singleValueFunction({ arity: [1, 1], args: ['string'], returns: sameStringType, impl: ([s]) => trimStart(s as string) }),
-  RTRIM: singleValueFunction({ arity: [1, 1], args: ['string'], returns: sameStringType, impl: ([s]) => trimEnd(s as string) }),
+  TO_LOWER: singleValueFunction({ arity: [1, 1], args: ['string'], returns: 'keyword', impl: ([s]) => (s as string).toLowerCase() }),
+  TO_UPPER: singleValueFunction({ arity: [1, 1], args: ['string'], returns: 'keyword', impl: ([s]) => (s as string).toUpperCase() }),
+  TRIM: singleValueFunction({ arity: [1, 1], args: ['string'], returns: 'keyword', impl: ([s]) => trimEnd(trimStart(s as string)) }),
+  LTRIM: singleValueFunction({ arity: [1, 1], args: ['string'], returns: 'keyword', impl: ([s]) => trimStart(s as string) }),
+  RTRIM: singleValueFunction({ arity: [1, 1], args: ['string'], returns: 'keyword', impl: ([s]) => trimEnd(s as string) }),
   CONCAT: singleValueFunction({ arity: [2, Infinity], args: ['string'], returns: 'keyword', impl: (values) => values.join('') }),
   REPLACE: singleValueFunction({
     arity: [3, 3],
