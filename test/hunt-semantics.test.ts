@@ -4,10 +4,10 @@ import { describe, it } from 'node:test';
 import { defaultHuntConfig } from '../functions/core/hunt-config';
 import { buildHuntRequest } from '../functions/core/hunt-request';
 import { huntById } from '../functions/core/hunts';
-import { keeps, type Doc } from './support/esql-where';
+import { keeps, type Doc } from './support/hunt-evaluation';
 
-const writeQuery = buildHuntRequest(huntById('dispatcher-script-write')!, defaultHuntConfig()).query;
-const childQuery = buildHuntRequest(huntById('dispatcher-child-process')!, defaultHuntConfig()).query;
+const writeQuery = buildHuntRequest(huntById('dispatcher-script-write')!, defaultHuntConfig());
+const childQuery = buildHuntRequest(huntById('dispatcher-child-process')!, defaultHuntConfig());
 const seedRule = JSON.parse(readFileSync(new URL('fixtures/seed-rule-exclusions.json', import.meta.url), 'utf8')) as { excludedExecutables: string[] };
 
 const write = (over: Record<string, string | undefined>): Doc => ({
@@ -20,7 +20,7 @@ const write = (over: Record<string, string | undefined>): Doc => ({
   ...over,
 });
 
-describe('dispatcher-script-write, evaluated with ES|QL three-valued logic', () => {
+describe('dispatcher-script-write, evaluated whole by the local ES|QL evaluator', () => {
   it('keeps extensionless scripts and events with missing fields', () => {
     assert.equal(keeps(writeQuery, write({})), true, 'extensionless script');
     assert.equal(keeps(writeQuery, write({ 'process.executable': undefined, 'process.name': undefined })), true, 'no process fields');
@@ -61,14 +61,15 @@ describe('dispatcher-script-write, evaluated with ES|QL three-valued logic', () 
   it('fixes what the seed query gets wrong: it drops every extensionless script', { skip: !existsSync(seedPath) && 'seed documents not beside the repository' }, () => {
     const seedQuery = [...readFileSync(seedPath, 'utf8').matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]!)[1]!;
     const seedDoc = write({ 'event.type': 'creation' });
-    const seedWhere = seedQuery.replace(/\| where @timestamp[^\n]*\n/, '');
+    // The seed's stray `sql` line is a Markdown artefact, not ES|QL (product brief).
+    const seedWhere = { query: seedQuery.replace(/^sql\n/, '') };
     assert.equal(keeps(seedWhere, { ...seedDoc, 'file.extension': 'sh' }), true, 'the seed keeps a script with an extension');
     assert.equal(keeps(seedWhere, seedDoc), false, 'the seed loses the extensionless script');
     assert.equal(keeps(writeQuery, seedDoc), true, 'this hunt keeps it');
   });
 });
 
-describe('dispatcher-child-process, evaluated with ES|QL three-valued logic', () => {
+describe('dispatcher-child-process, evaluated whole by the local ES|QL evaluator', () => {
   const child = (over: Record<string, string | undefined>): Doc => ({
     'host.os.type': 'linux',
     'event.type': 'start',

@@ -48,7 +48,7 @@ export function aggregateSpec(call: Extract<Expr, { kind: 'call' }>, args: Compi
     case 'COUNT':
       if (call.star || args.length === 0) return { type: 'long', arg: undefined, create: () => counter((_v, n) => n + 1) };
       if (!expectArgs(1, 1) || !typed('any')) return undefined;
-      return { type: 'long', arg, create: () => counter((v, n) => n + valuesOf(v).length) };
+      return { type: 'long', arg, create: () => counter((v, n) => n + (v === null ? 0 : Array.isArray(v) ? v.length : 1)) };
     case 'COUNT_DISTINCT':
       if (!expectArgs(1, 2) || !typed('any')) return undefined;
       return { type: 'long', arg, create: () => distinctCounter() };
@@ -81,22 +81,29 @@ function counter(step: (value: Value, n: number) => number): Aggregator {
   };
 }
 
+/** Calls `f` for each value of a cell without allocating for the common single value. */
+function each(v: Value, f: (x: Scalar) => void): void {
+  if (v === null) return;
+  if (Array.isArray(v)) for (const x of v) f(x);
+  else f(v);
+}
+
 function distinctCounter(): Aggregator {
   const seen = new Set<Scalar>();
+  const add = (x: Scalar) => seen.add(x);
   return {
-    add: (v) => {
-      for (const x of valuesOf(v)) seen.add(x);
-    },
+    add: (v) => each(v, add),
     result: () => seen.size,
   };
 }
 
 function extreme(direction: 1 | -1): Aggregator {
   let best: Scalar | undefined;
+  const add = (x: Scalar) => {
+    if (best === undefined || compareScalars(x, best) * direction > 0) best = x;
+  };
   return {
-    add: (v) => {
-      for (const x of valuesOf(v)) if (best === undefined || compareScalars(x, best) * direction > 0) best = x;
-    },
+    add: (v) => each(v, add),
     result: () => best ?? null,
   };
 }
@@ -104,10 +111,9 @@ function extreme(direction: 1 | -1): Aggregator {
 /** VALUES: every distinct value; the docs promise no order (this keeps first-seen order). */
 function distinctValues(): Aggregator {
   const seen = new Set<Scalar>();
+  const add = (x: Scalar) => seen.add(x);
   return {
-    add: (v) => {
-      for (const x of valuesOf(v)) seen.add(x);
-    },
+    add: (v) => each(v, add),
     result: () => cell([...seen]),
   };
 }

@@ -96,10 +96,11 @@ export function evaluateEsql(request: EsqlRequest, cluster: EsqlCluster, options
     const resolved = resolveIndices(source.patterns, cluster.indices, source.src, options.missingIndex ?? 'unknown-index-error');
     if (resolved === 'empty') return { columns: [], values: [], is_partial: false, warnings: [], documentsFound: 0 };
     const from = fromColumns(resolved, cluster.indices);
-    input = from.columns;
-    const needed = neededColumns(rest, input);
+    // When STATS or KEEP narrows the output, columns the query never names are never seen: leave them out.
+    const needed = neededColumns(rest, from.columns);
+    input = from.columns.filter((_, i) => needed[i]);
     const filterFor = compileRequestFilter(request.filter, now);
-    feed = (first) => readEvents(cluster, new Set(resolved), input, needed, filterFor, first);
+    feed = (first) => readEvents(cluster, new Set(resolved), input, filterFor, first);
     return finish(rest, input, { failures, params, conflicts: from.conflicts }, feed, ctx, options, request.columnar === true);
   } else {
     throw new EsqlError('parsing_exception', 'a query starts with FROM or ROW');
@@ -182,7 +183,7 @@ function fromColumns(indices: readonly string[], all: ReadonlyMap<string, FieldM
   return { columns, conflicts };
 }
 
-/** Which FROM columns to read: all, unless a STATS or KEEP narrows the output to the names the query mentions. */
+/** Which FROM columns the query can observe: all, unless a STATS or KEEP narrows the output to the names it mentions. */
 function neededColumns(commands: readonly Command[], columns: readonly Column[]): boolean[] {
   const { names, patterns, narrows } = referencedNames(commands);
   if (!narrows) return columns.map(() => true);
@@ -195,11 +196,10 @@ function readEvents(
   cluster: EsqlCluster,
   included: ReadonlySet<string>,
   columns: readonly Column[],
-  needed: readonly boolean[],
   filterFor: (mappings: FieldMappings) => DocPredicate,
   first: Sink,
 ): number {
-  type IndexReader = { accept: DocPredicate; read: ((source: Record<string, unknown>) => Value)[] | undefined };
+  type IndexReader = { accept: DocPredicate; read: { index: number; read: (source: Record<string, unknown>) => Value }[] };
   const perIndex = new Map<string, IndexReader | null>();
   const readerFor = (index: string): IndexReader | null => {
     let r = perIndex.get(index);
@@ -211,9 +211,10 @@ function readEvents(
     } else {
       r = {
         accept: filterFor(mappings),
-        read: columns.map((c, i) => {
+        // A column this index does not map stays null.
+        read: columns.flatMap((c, index) => {
           const mapping = mappings[c.name];
-          return needed[i] && mapping ? fieldReader(c.name, mapping) : () => null;
+          return mapping ? [{ index, read: fieldReader(c.name, mapping) }] : [];
         }),
       };
     }
@@ -225,7 +226,8 @@ function readEvents(
     const reader = readerFor(event.index);
     if (!reader || !reader.accept(event.source)) continue;
     found++;
-    const row = (reader.read as ((source: Record<string, unknown>) => Value)[]).map((read) => read(event.source));
+    const row: Value[] = new Array(columns.length).fill(null);
+    for (const field of reader.read) row[field.index] = field.read(event.source);
     if (!first.push(row)) break;
   }
   first.finish();

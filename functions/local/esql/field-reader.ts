@@ -1,5 +1,5 @@
 import { esqlTypeOf, type FieldMapping } from './mappings';
-import { sourceValues } from './stored-event';
+import { compileSourcePath, sourceValues } from './stored-event';
 import { compareScalars, parseDate, type Scalar, type Value } from './values';
 
 /** A document Elasticsearch would have rejected at index time: the fleet data is wrong, not the query. */
@@ -12,7 +12,7 @@ export class InvalidDocumentError extends Error {}
  * (in order). Returns a reader bound to the mapping, for speed over many documents.
  */
 export function fieldReader(name: string, mapping: FieldMapping): (source: Record<string, unknown>) => Value {
-  const path = (mapping.sourcePath ?? name).split('.');
+  const path = compileSourcePath(mapping.sourcePath ?? name);
   const type = esqlTypeOf(mapping);
   const invalid = (v: unknown, why: string) =>
     new InvalidDocumentError(`field [${name}] of type [${mapping.type}]: ${why}: ${JSON.stringify(v)?.slice(0, 200)}`);

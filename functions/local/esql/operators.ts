@@ -1,7 +1,7 @@
 import type { AggregateSpec, Aggregator } from './aggregates';
 import type { Compiled, EvalContext, Row } from './compiled';
 import { SINGLE_VALUE_FAILURE } from './warnings';
-import { compareScalars, valuesOf, type Scalar, type Value } from './values';
+import { compareScalars, type Scalar, type Value } from './values';
 
 /**
  * Push-based operators: each command passes rows on as they come, so events stream through
@@ -119,31 +119,77 @@ export interface StatsSpec {
  * Memory holds the groups, never the rows.
  */
 export const statsOperator = (spec: StatsSpec): OperatorFactory => (next, ctx) => {
-  const groups = new Map<string, { keys: (Scalar | null)[]; aggregators: Aggregator[] }>();
-  const newGroup = (keys: (Scalar | null)[]) => ({ keys, aggregators: spec.aggregates.map((a) => a.create()) });
-  if (spec.groups.length === 0) groups.set('', newGroup([]));
+  type Group = { keys: (Scalar | null)[]; aggregators: Aggregator[] };
+  // Groups live in nested maps, one level per key, keyed by the value itself (null by a marker):
+  // exact for any attacker-chosen text, and no key string to build per row.
+  const NULL_KEY = Symbol('null');
+  const root = new Map<unknown, unknown>();
+  const order: Group[] = [];
+  const depth = spec.groups.length;
+  const newGroup = (keys: (Scalar | null)[]): Group => {
+    const g = { keys, aggregators: spec.aggregates.map((a) => a.create()) };
+    order.push(g);
+    return g;
+  };
+  const single = depth === 0 ? newGroup([]) : undefined;
+  const groupFor = (keys: (Scalar | null)[]): Group => {
+    let level = root;
+    for (let i = 0; i < depth - 1; i++) {
+      const k = keys[i] ?? NULL_KEY;
+      let nextLevel = level.get(k) as Map<unknown, unknown> | undefined;
+      if (!nextLevel) {
+        nextLevel = new Map();
+        level.set(k, nextLevel);
+      }
+      level = nextLevel;
+    }
+    const last = keys[depth - 1] ?? NULL_KEY;
+    let group = level.get(last) as Group | undefined;
+    if (!group) {
+      group = newGroup([...keys]);
+      level.set(last, group);
+    }
+    return group;
+  };
+  const argValues: Value[] = new Array(spec.aggregates.length).fill(null);
+  const keyValues: Value[] = new Array(depth).fill(null);
+  const addTo = (group: Group) => {
+    for (let i = 0; i < group.aggregators.length; i++) (group.aggregators[i] as Aggregator).add(argValues[i] as Value);
+  };
+  /** Every combination of key values: a multi-valued key puts the row in each of its values' groups. */
+  const visit = (i: number, keys: (Scalar | null)[]) => {
+    if (i === depth) {
+      addTo(groupFor(keys));
+      return;
+    }
+    const v = keyValues[i] as Value;
+    if (Array.isArray(v)) {
+      for (const x of new Set(v)) {
+        keys[i] = x;
+        visit(i + 1, keys);
+      }
+    } else {
+      keys[i] = v;
+      visit(i + 1, keys);
+    }
+  };
+  const scratch: (Scalar | null)[] = new Array(depth).fill(null);
   return {
     push(row) {
-      const argValues = spec.aggregates.map((a) => (a.arg ? a.arg.eval(row, ctx) : null));
-      let combinations: (Scalar | null)[][] = [[]];
-      for (const g of spec.groups) {
-        const v = g.eval(row, ctx);
-        const options: (Scalar | null)[] = v === null ? [null] : valuesOf(v);
-        combinations = combinations.flatMap((c) => options.map((o) => [...c, o]));
+      for (let i = 0; i < spec.aggregates.length; i++) {
+        const a = spec.aggregates[i] as AggregateSpec;
+        argValues[i] = a.arg ? a.arg.eval(row, ctx) : null;
       }
-      for (const keys of combinations) {
-        const id = keys.length === 0 ? '' : JSON.stringify(keys);
-        let group = groups.get(id);
-        if (!group) {
-          group = newGroup(keys);
-          groups.set(id, group);
-        }
-        group.aggregators.forEach((a, i) => a.add(argValues[i] as Value));
+      if (single) {
+        addTo(single);
+        return true;
       }
+      for (let i = 0; i < depth; i++) keyValues[i] = (spec.groups[i] as Compiled).eval(row, ctx);
+      visit(0, scratch);
       return true;
     },
     finish() {
-      for (const group of groups.values()) {
+      for (const group of order) {
         const statsRow: Row = [...group.aggregators.map((a) => a.result()), ...group.keys];
         const out = spec.outputs.map((o) => o.eval(statsRow, ctx));
         if (!next.push([...out, ...group.keys])) break;

@@ -14,27 +14,41 @@ export interface StoredEvent {
  * Every leaf value at a dotted path, in `_source` order, reading nested objects, dotted keys and
  * arrays of objects alike (Elasticsearch flattens them the same way when it indexes).
  */
-export function sourceValues(source: Record<string, unknown>, path: string | readonly string[]): unknown[] {
+export function sourceValues(source: Record<string, unknown>, path: string | SourcePath): unknown[] {
+  const compiled = typeof path === 'string' ? compileSourcePath(path) : path;
   const out: unknown[] = [];
-  collect(source, typeof path === 'string' ? path.split('.') : path, 0, out);
+  collect(source, compiled, 0, out);
   return out;
 }
 
-function collect(node: unknown, parts: readonly string[], from: number, out: unknown[]): void {
+/** A dotted path with every `a.b` key it may be stored under precomputed (reads run per event). */
+export interface SourcePath {
+  readonly length: number;
+  /** keys[from][to]: parts from..to joined by dots. */
+  readonly keys: readonly (readonly string[])[];
+}
+
+export function compileSourcePath(path: string): SourcePath {
+  const parts = path.split('.');
+  const keys = parts.map((_, from) => parts.slice(from).map((__, k) => parts.slice(from, from + k + 1).join('.')));
+  return { length: parts.length, keys };
+}
+
+function collect(node: unknown, path: SourcePath, from: number, out: unknown[]): void {
   if (Array.isArray(node)) {
-    for (const item of node) collect(item, parts, from, out);
+    for (const item of node) collect(item, path, from, out);
     return;
   }
-  if (from === parts.length) {
+  if (from === path.length) {
     if (node !== null && node !== undefined) out.push(node);
     return;
   }
   if (typeof node !== 'object' || node === null) return;
   const object = node as Record<string, unknown>;
   // Try every way the remaining path can be split into one key plus the rest: `a.b` may be a key.
-  let key = '';
-  for (let i = from; i < parts.length; i++) {
-    key = i === from ? (parts[i] as string) : `${key}.${parts[i]}`;
-    if (Object.hasOwn(object, key)) collect(object[key], parts, i + 1, out);
+  const keys = path.keys[from] as readonly string[];
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] as string;
+    if (Object.hasOwn(object, key)) collect(object[key], path, from + k + 1, out);
   }
 }

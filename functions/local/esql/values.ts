@@ -83,6 +83,11 @@ export function formatDate(ms: number): string {
 export function parseDate(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : undefined;
   if (typeof value !== 'string') return undefined;
+  // The common shape (2026-01-10T12:00:00.000Z): Date.parse reads it as UTC, exactly.
+  if ((value.length === 24 || value.length === 20) && value.charCodeAt(value.length - 1) === 90 && value.charCodeAt(10) === 84) {
+    const t = Date.parse(value);
+    if (!Number.isNaN(t)) return t;
+  }
   if (/^-?\d+$/.test(value)) return Number(value);
   const iso = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/.exec(value);
   if (!iso) return undefined;
