@@ -30,6 +30,7 @@ export const CONTEXT_KEYS = {
   kibanaUrl: { key: 'nmDispatcherHunt:kibanaUrl', example: 'https://kibana.example.com', default: 'none', description: 'Kibana base URL for Discover links in alerts' },
   vpcId: { key: 'nmDispatcherHunt:vpcId', example: 'vpc-0123456789abcdef0', default: 'none', description: 'Run the function in this VPC (with subnetIds)' },
   subnetIds: { key: 'nmDispatcherHunt:subnetIds', example: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210', default: 'none', description: 'Comma-separated private subnet ids with a route to Elasticsearch and AWS APIs' },
+  clusterPort: { key: 'nmDispatcherHunt:clusterPort', example: '9243', default: '443', description: "TCP port of the Elasticsearch endpoint, in VPC mode: the function's security group allows outbound HTTPS and this port only" },
 } as const;
 
 type ContextName = keyof typeof CONTEXT_KEYS;
@@ -145,6 +146,10 @@ export function propsFromContext(scope: Construct, context: Context): NmDispatch
   const vpcId = text('vpcId', /^vpc-[0-9a-f]{8,17}$/);
   const subnetIds = list('subnetIds', /^subnet-[0-9a-f]{8,17}$/);
   if ((get('vpcId') === undefined) !== (get('subnetIds') === undefined)) fail(get('vpcId') === undefined ? 'vpcId' : 'subnetIds', 'must be given together with its counterpart (VPC id and subnet ids)');
+  const clusterPortText = text('clusterPort', /^\d{1,5}$/, 'must be a TCP port from 1 to 65535');
+  const clusterPort = clusterPortText === undefined ? undefined : Number(clusterPortText);
+  if (clusterPort !== undefined && (clusterPort < 1 || clusterPort > 65_535)) fail('clusterPort', 'must be a TCP port from 1 to 65535');
+  else if (clusterPort !== undefined && get('vpcId') === undefined) fail('clusterPort', 'applies only in VPC mode (with vpcId and subnetIds); without a VPC the function may reach any port');
 
   if (problems.length > 0 || !elasticsearchSecret) throw new ContextError(problems);
   return {
@@ -162,6 +167,7 @@ export function propsFromContext(scope: Construct, context: Context): NmDispatch
             // No lookup: synth stays offline. Subnet ids are what the function's VpcConfig uses.
             vpc: ec2.Vpc.fromVpcAttributes(scope, 'Vpc', { vpcId, availabilityZones: subnetIds.map((_, i) => Fn.select(i, Fn.getAzs())) }),
             subnets: { subnets: subnetIds.map((id, i) => ec2.Subnet.fromSubnetId(scope, `Subnet${i}`, id)) },
+            ...(clusterPort !== undefined ? { clusterPort } : {}),
           },
         }
       : {}),

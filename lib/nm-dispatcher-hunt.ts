@@ -21,6 +21,8 @@ import { BASELINE_TABLE } from '../functions/adapters/baseline-table';
 import { ENV } from '../functions/adapters/runtime-environment';
 import { parseHuntConfig } from '../functions/core/hunt-config';
 import { AnalystPolicies } from './analyst-policies';
+import { functionNetwork, type FunctionVpcProps } from './function-network';
+import { grantSecretRead } from './secret-access';
 import { deadMansSwitchHours } from './schedule-gaps';
 
 export interface SlackChannelProps {
@@ -52,7 +54,7 @@ export interface NmDispatcherHuntProps {
   /** Kibana base URL for Discover links in alerts. @default no links */
   readonly kibanaUrl?: string;
   /** Run the function in these subnets, for clusters that are not reachable from the internet. @default no VPC */
-  readonly vpc?: { readonly vpc: ec2.IVpc; readonly subnets: ec2.SubnetSelection };
+  readonly vpc?: FunctionVpcProps;
   /** Log retention of the function. @default one year */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -152,16 +154,7 @@ export class NmDispatcherHunt extends Construct {
     });
     logGroup.grantWrite(role);
 
-    let securityGroups: ec2.ISecurityGroup[] | undefined;
-    if (props.vpc) {
-      securityGroups = [new ec2.SecurityGroup(this, 'FunctionSecurityGroup', { vpc: props.vpc.vpc, description: 'nm-dispatcher-hunt: outbound HTTPS to Elasticsearch and AWS APIs', allowAllOutbound: true })];
-      role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
-      acknowledge(
-        role,
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        "The AWS-maintained minimum for the function's network interfaces in the VPC; its ec2:*NetworkInterface* actions support no resource scoping.",
-      );
-    }
+    const securityGroups = props.vpc ? [functionNetwork(this, role, props.vpc)] : undefined;
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: fileURLToPath(new URL('../functions/handler.ts', import.meta.url)),
@@ -203,8 +196,7 @@ export class NmDispatcherHunt extends Construct {
     // Exactly what a run does: batched reads and writes, conditional puts and updates, index queries.
     this.table.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     this.topic.grantPublish(this.function);
-    props.elasticsearchSecret.grantRead(this.function);
-    props.elasticsearchSecretKey?.grantDecrypt(this.function);
+    grantSecretRead(this.function, props.elasticsearchSecret, props.elasticsearchSecretKey);
 
     const logicalId = (resource: Construct) => Stack.of(this).resolve(Stack.of(this).getLogicalId(resource.node.defaultChild as CfnElement)) as string;
     acknowledge(role, `AwsSolutions-IAM5[Resource::<${logicalId(this.table)}.Arn>/index/*]`, "The function queries the baseline's two secondary indexes (pending, by-anchor); the wildcard covers this table's indexes only.");
@@ -274,6 +266,8 @@ export class NmDispatcherHunt extends Construct {
         slackChannelId: props.slack.channelId,
         notificationTopics: [this.topic],
         loggingLevel: chatbot.LoggingLevel.ERROR,
+        // The channel only receives notifications: nobody may run AWS commands from it (the default guardrail is AdministratorAccess).
+        guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSDenyAll')],
       });
     }
   }

@@ -76,6 +76,14 @@ export class TemplateResolver {
         return this.alarmName(name, resource);
       case 'AWS::KMS::Alias':
         return this.resolveString(resource.Properties?.AliasName, `${name}.AliasName`);
+      case 'AWS::DynamoDB::Table':
+      case 'AWS::Lambda::Function':
+      case 'AWS::Logs::LogGroup':
+        return this.generatedName(name);
+      case 'AWS::SQS::Queue':
+        return `https://sqs.${this.pseudo.region}.${PSEUDO['AWS::URLSuffix']!(this.pseudo)}/${this.pseudo.accountId}/${this.generatedName(name)}`;
+      case 'AWS::EC2::SecurityGroup':
+        return this.getAtt(name, 'GroupId');
       default:
         throw new UnresolvableError(`Ref to a ${resource.Type} ("${name}") is not modelled`);
     }
@@ -97,6 +105,16 @@ export class TemplateResolver {
       case 'AWS::CloudWatch::Alarm.Arn':
       case 'AWS::CloudWatch::CompositeAlarm.Arn':
         return `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${this.alarmName(logicalId, resource)}`;
+      case 'AWS::DynamoDB::Table.Arn':
+        return `arn:${partition}:dynamodb:${region}:${accountId}:table/${this.generatedName(logicalId)}`;
+      case 'AWS::Lambda::Function.Arn':
+        return `arn:${partition}:lambda:${region}:${accountId}:function:${this.generatedName(logicalId)}`;
+      case 'AWS::Logs::LogGroup.Arn':
+        return `arn:${partition}:logs:${region}:${accountId}:log-group:${this.generatedName(logicalId)}:*`;
+      case 'AWS::SQS::Queue.Arn':
+        return `arn:${partition}:sqs:${region}:${accountId}:${this.generatedName(logicalId)}`;
+      case 'AWS::EC2::SecurityGroup.GroupId':
+        return `sg-${keyIdFor(logicalId).replace(/-/g, '').slice(0, 17)}`;
       default:
         throw new UnresolvableError(`Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) is not modelled`);
     }

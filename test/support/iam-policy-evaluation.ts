@@ -34,14 +34,15 @@ interface Statement {
   readonly Condition?: unknown;
 }
 
-export function evaluatePolicy(document: unknown, request: PolicyRequest): PolicyDecision {
+/** `identity`: a policy attached to the caller (a role's policy), whose statements name no Principal. */
+export function evaluatePolicy(document: unknown, request: PolicyRequest, kind: 'resource' | 'identity' = 'resource'): PolicyDecision {
   const statements = statementsOf(document);
   const allowedBy: string[] = [];
   const deniedBy: string[] = [];
   statements.forEach((statement, index) => {
     const label = statement.Sid ?? `statement #${index}`;
     if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') throw new UnmodelledPolicyError(`${label}: Effect must be Allow or Deny, not ${JSON.stringify(statement.Effect)}`);
-    if (!statementApplies(statement, label, request)) return;
+    if (!statementApplies(statement, label, request, kind)) return;
     (statement.Effect === 'Deny' ? deniedBy : allowedBy).push(label);
   });
   const decision = deniedBy.length > 0 ? 'explicit-deny' : allowedBy.length > 0 ? 'allow' : 'implicit-deny';
@@ -56,11 +57,12 @@ function statementsOf(document: unknown): Statement[] {
   throw new UnmodelledPolicyError('the policy document has no Statement');
 }
 
-function statementApplies(statement: Statement, label: string, request: PolicyRequest): boolean {
+function statementApplies(statement: Statement, label: string, request: PolicyRequest, kind: 'resource' | 'identity'): boolean {
   if (statement.NotPrincipal !== undefined) throw new UnmodelledPolicyError(`${label}: NotPrincipal is not modelled`);
-  if (statement.Principal === undefined) throw new UnmodelledPolicyError(`${label}: a resource policy statement needs a Principal`);
+  if (kind === 'identity' && statement.Principal !== undefined) throw new UnmodelledPolicyError(`${label}: an identity policy statement names no Principal`);
+  if (kind === 'resource' && statement.Principal === undefined) throw new UnmodelledPolicyError(`${label}: a resource policy statement needs a Principal`);
   return (
-    principalMatches(statement.Principal, label, request.principal) &&
+    (kind === 'identity' || principalMatches(statement.Principal, label, request.principal)) &&
     listMatches(statement.Action, statement.NotAction, 'Action', label, (pattern) => wildcardMatch(request.action, pattern, true)) &&
     listMatches(statement.Resource, statement.NotResource, 'Resource', label, (pattern) => wildcardMatch(request.resource, pattern, false)) &&
     conditionsMatch(statement.Condition, label, request.context)
