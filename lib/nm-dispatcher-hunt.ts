@@ -4,7 +4,6 @@ import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -55,6 +54,11 @@ export interface NmDispatcherHuntProps {
   readonly kibanaUrl?: string;
   /** Run the function in these subnets, for clusters that are not reachable from the internet. @default no VPC */
   readonly vpc?: FunctionVpcProps;
+  /**
+   * Reserved concurrency of the function. Not needed for correctness: overlapping runs never alert a finding twice.
+   * @default none (the account's unreserved pool)
+   */
+  readonly reservedConcurrency?: number;
   /** Log retention of the function. @default one year */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -164,7 +168,9 @@ export class NmDispatcherHunt extends Construct {
       // ES|QL results are small (at most 100 rows per hunt); 512 MB buys CPU for TLS and JSON work.
       memorySize: 512,
       timeout: FUNCTION_TIMEOUT,
-      reservedConcurrentExecutions: 1,
+      // Optional: the baseline's conditional claims keep overlapping runs apart, and a reservation fails to deploy in
+      // accounts whose unreserved concurrency would drop below Lambda's minimum.
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       retryAttempts: 1,
       deadLetterQueue: this.deadLetterQueue,
       role,
@@ -174,7 +180,8 @@ export class NmDispatcherHunt extends Construct {
       environment: {
         [ENV.tableName]: this.table.tableName,
         [ENV.topicArn]: this.topic.topicArn,
-        [ENV.secretId]: props.elasticsearchSecret.secretArn,
+        // The complete ARN, or else the name: a partial ARN of a name ending in "-" and six characters reads as complete.
+        [ENV.secretId]: props.elasticsearchSecret.secretFullArn ?? props.elasticsearchSecret.secretName,
         [ENV.huntConfig]: JSON.stringify(huntConfig),
         [ENV.claimLeaseSeconds]: String(FUNCTION_TIMEOUT.toSeconds() + 600),
         ...(props.kibanaUrl ? { [ENV.kibanaUrl]: props.kibanaUrl } : {}),
