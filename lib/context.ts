@@ -30,6 +30,7 @@ export const CONTEXT_KEYS = {
   kibanaUrl: { key: 'nmDispatcherHunt:kibanaUrl', example: 'https://kibana.example.com', default: 'none', description: 'Kibana base URL for Discover links in alerts' },
   vpcId: { key: 'nmDispatcherHunt:vpcId', example: 'vpc-0123456789abcdef0', default: 'none', description: 'Run the function in this VPC (with subnetIds)' },
   subnetIds: { key: 'nmDispatcherHunt:subnetIds', example: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210', default: 'none', description: 'Comma-separated private subnet ids with a route to Elasticsearch and AWS APIs' },
+  reservedConcurrency: { key: 'nmDispatcherHunt:reservedConcurrency', example: '1', default: 'none', description: "Reserve this many concurrent executions for the function (1 to 1000); not needed, overlapping runs never alert twice" },
   clusterPort: { key: 'nmDispatcherHunt:clusterPort', example: '9243', default: '443', description: "TCP port of the Elasticsearch endpoint, in VPC mode: the function's security group allows outbound HTTPS and this port only" },
 } as const;
 
@@ -142,6 +143,10 @@ export function propsFromContext(scope: Construct, context: Context): NmDispatch
     }
   }
 
+  const reservedText = text('reservedConcurrency', /^\d{1,4}$/, 'must be a whole number from 1 to 1000');
+  const reservedConcurrency = reservedText === undefined ? undefined : Number(reservedText);
+  if (reservedConcurrency !== undefined && (reservedConcurrency < 1 || reservedConcurrency > 1_000)) fail('reservedConcurrency', 'must be a whole number from 1 to 1000');
+
   const kibanaUrl = text('kibanaUrl', /^https?:\/\/\S+$/);
   const vpcId = text('vpcId', /^vpc-[0-9a-f]{8,17}$/);
   const subnetIds = list('subnetIds', /^subnet-[0-9a-f]{8,17}$/);
@@ -160,6 +165,7 @@ export function propsFromContext(scope: Construct, context: Context): NmDispatch
     ...(scheduleExpression ? { scheduleExpression } : {}),
     ...(scheduleTimeZone ? { scheduleTimeZone } : {}),
     huntConfig,
+    ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}),
     ...(kibanaUrl ? { kibanaUrl } : {}),
     ...(vpcId && subnetIds.length > 0
       ? {

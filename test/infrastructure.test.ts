@@ -27,11 +27,11 @@ describe('the stack', () => {
     });
   });
 
-  it('runs the handler on Node.js 24, ARM64, one at a time, with its configuration', () => {
+  it('runs the handler on Node.js 24, ARM64, without reserved concurrency, with its configuration', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      ReservedConcurrentExecutions: 1,
+      ReservedConcurrentExecutions: Match.absent(),
       Timeout: 600,
       MemorySize: 512,
       Handler: 'index.handler',
@@ -41,7 +41,7 @@ describe('the stack', () => {
         Variables: Match.objectLike({
           BASELINE_TABLE_NAME: { Ref: ref(hunt.table) },
           ALERT_TOPIC_ARN: { Ref: ref(hunt.topic) },
-          ES_SECRET_ID: Match.anyValue(),
+          ES_SECRET_ID: 'nm-dispatcher-hunt/elasticsearch',
           HUNT_CONFIG: Match.stringLikeRegexp('"lookbackDays":30'),
           KIBANA_URL: 'https://kibana.example.com',
           CLAIM_LEASE_SECONDS: '1200',
@@ -144,6 +144,26 @@ describe('the stack', () => {
     });
     t.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'], SecurityGroupIds: Match.anyValue() } });
     t.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 3 * * ? *)', ScheduleExpressionTimezone: 'Europe/Berlin' });
+  });
+});
+
+describe('deploys everywhere', () => {
+  it('reads a secret whose name ends in "-" and six characters by its name, never as a partial ARN', () => {
+    const { template: t } = synth({ 'nmDispatcherHunt:esSecret': 'prod/elasticsearch-abc123' });
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ES_SECRET_ID: 'prod/elasticsearch-abc123' }) } });
+    const policies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
+    assert.match(policies, /:secret:prod\/elasticsearch-abc123-\?\?\?\?\?\?"/, 'the grant covers the real ARN: name, "-", six characters');
+  });
+
+  it('passes a complete secret ARN as it is', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/elasticsearch-abc123-XyZ789';
+    const { template: t } = synth({ 'nmDispatcherHunt:esSecret': arn });
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ES_SECRET_ID: arn }) } });
+  });
+
+  it('reserves concurrency only when asked, and refuses a reservation out of range', () => {
+    synth({ 'nmDispatcherHunt:reservedConcurrency': '1' }).template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 1 });
+    assert.throws(() => synth({ 'nmDispatcherHunt:reservedConcurrency': '0' }), /reservedConcurrency" must be a whole number from 1 to 1000/);
   });
 });
 
