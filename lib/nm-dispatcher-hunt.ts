@@ -200,8 +200,9 @@ export class NmDispatcherHunt extends Construct {
         banner: "import { createRequire as __nmCreateRequire } from 'module'; const require = __nmCreateRequire(import.meta.url);",
       },
     });
-    // Exactly what a run does: batched reads and writes, conditional puts and updates, index queries.
-    this.table.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    // Exactly what a run does: batched and single reads, index queries, conditional puts and updates (no batch
+    // writes: a run never overwrites an entry an analyst may have changed). A test keeps this equal to what runs use.
+    this.table.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     this.topic.grantPublish(this.function);
     grantSecretRead(this.function, props.elasticsearchSecret, props.elasticsearchSecretKey);
 
