@@ -1,10 +1,14 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { clusterApi, type ClusterBackendOptions } from './stand-in/cluster-api';
 
 /**
- * A local Elasticsearch stand-in for `POST /_query`: a real HTTP server the real client talks to.
- * It behaves like an 8.x or 9.x server about REST compatibility headers and records every request.
+ * A local Elasticsearch stand-in: a real HTTP server the real client talks to. It behaves like an
+ * 8.x or 9.x server about REST compatibility headers and records every request. Tests script its
+ * answers (`respond`); the demo and benchmarks give it a cluster of stored events, and it answers
+ * like Elasticsearch from them (`cluster`: `GET /`, `_query`, `_query/async`, `_has_privileges`,
+ * `_resolve/index`, `_field_caps`), evaluating the real ES|QL text.
  */
 export interface RecordedRequest {
   readonly method: string;
@@ -22,12 +26,17 @@ export interface StandInReply {
   readonly delayMs?: number;
   /** Destroy the socket instead of answering. */
   readonly reset?: boolean;
+  /** Extra response headers (`Warning` may hold several values). */
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 export interface StandInOptions {
   /** Server major version: 8 rejects `compatible-with=9`, 9 accepts 8 and 9. */
   readonly majorVersion: 8 | 9;
-  readonly respond: (request: RecordedRequest) => StandInReply | Promise<StandInReply>;
+  /** Scripted answers; with a `cluster` too, answering undefined lets the cluster answer (fault injection). */
+  readonly respond?: (request: RecordedRequest) => StandInReply | undefined | Promise<StandInReply | undefined>;
+  /** Answer like Elasticsearch from an in-memory cluster of stored events. */
+  readonly cluster?: ClusterBackendOptions;
 }
 
 export interface ElasticsearchStandIn {
@@ -37,6 +46,14 @@ export interface ElasticsearchStandIn {
 }
 
 export async function startElasticsearchStandIn(options: StandInOptions): Promise<ElasticsearchStandIn> {
+  if (!options.respond && !options.cluster) throw new Error('the Elasticsearch stand-in needs `respond` or `cluster`');
+  const cluster = options.cluster ? clusterApi(options.cluster, options.majorVersion) : undefined;
+  const answer = async (request: RecordedRequest): Promise<StandInReply> => {
+    const scripted = options.respond ? await options.respond(request) : undefined;
+    if (scripted) return scripted;
+    if (cluster) return cluster(request);
+    throw new Error(`the stand-in's respond() gave no answer to ${request.method} ${request.path}`);
+  };
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -52,7 +69,7 @@ export async function startElasticsearchStandIn(options: StandInOptions): Promis
         };
         requests.push(request);
         const rejection = compatibilityRejection(options.majorVersion, req.headers);
-        const reply = rejection ?? (await options.respond(request));
+        const reply = rejection ?? (await answer(request).catch((error: unknown) => internalError(error)));
         if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
         if (reply.reset) {
           req.socket.destroy();
@@ -61,8 +78,9 @@ export async function startElasticsearchStandIn(options: StandInOptions): Promis
         res.writeHead(reply.status, {
           'content-type': 'application/json',
           'x-elastic-product': 'Elasticsearch',
+          ...(reply.headers as Record<string, string | string[]> | undefined),
         });
-        res.end(reply.raw ? String(reply.body) : JSON.stringify(reply.body));
+        res.end(req.method === 'HEAD' ? undefined : reply.raw ? String(reply.body) : JSON.stringify(reply.body));
       })();
     });
   });
@@ -77,6 +95,12 @@ export async function startElasticsearchStandIn(options: StandInOptions): Promis
         server.close(() => resolve());
       }),
   };
+}
+
+/** An unexpected failure (a bug, or an event Elasticsearch would have rejected) answers 500 with the reason. */
+function internalError(error: unknown): StandInReply {
+  const reason = error instanceof Error ? error.message : String(error);
+  return { status: 500, body: { error: { root_cause: [{ type: 'exception', reason }], type: 'exception', reason }, status: 500 } };
 }
 
 function decode(buffer: Buffer, encoding: string | undefined): string {
@@ -119,3 +143,6 @@ export const verificationException = (reason: string) => ({
   error: { root_cause: [{ type: 'verification_exception', reason }], type: 'verification_exception', reason },
   status: 400,
 });
+
+export type { ClusterBackendOptions } from './stand-in/cluster-api';
+export type { Privileges, IndexGrant } from './stand-in/privileges';
