@@ -127,8 +127,9 @@ for (const major of [8, 9] as const) {
 
 describe('the async ES|QL API', () => {
   it('serves the adapter’s fallback when a hunt outlasts the request timeout: submit, poll, delete', async () => {
-    await withCluster(9, { queryDurationMs: 700 }, async (es) => {
-      const rows = await runner(es.url, 300).run(child);
+    // Margins of a second or more, so a loaded machine cannot reorder the timeout and the answer.
+    await withCluster(9, { queryDurationMs: 1_500 }, async (es) => {
+      const rows = await runner(es.url, 200).run(child);
       assert.equal(rows.findings.length, 1);
       const calls = es.requests.map((r) => `${r.method} ${r.path.split('?')[0]!.replace(/\/_query\/async\/.+/, '/_query/async/{id}')}`);
       assert.deepEqual(calls.slice(0, 2), ['POST /_query', 'POST /_query/async']);
@@ -156,7 +157,7 @@ describe('the async ES|QL API', () => {
   });
 
   it('says is_running until the query is done', async () => {
-    await withCluster(9, { queryDurationMs: 400 }, async (es) => {
+    await withCluster(9, { queryDurationMs: 1_500 }, async (es) => {
       const client = clientFor(es.url);
       const running = (await client.esql.asyncQuery({ query: 'FROM logs-* | STATS c = COUNT(*)', wait_for_completion_timeout: '10ms' })) as unknown as Record<string, unknown>;
       assert.deepEqual(Object.keys(running).sort(), ['id', 'is_running']);
