@@ -1,6 +1,10 @@
-import { ELASTIC_DEFEND_MAPPINGS, EsqlError, evaluateEsql, type EsqlCluster, type EsqlRequest, type FieldMappings } from '../esql';
+import { ELASTIC_DEFEND_MAPPINGS, EsqlError, evaluateEsql, type EsqlRequest, type FieldMappings } from '../esql';
+import { FILE_INDEX, PROCESS_INDEX, ingestedBy } from '../fleet';
 import type { StoredEvent } from '../esql';
 import { startElasticsearchStandIn, type ElasticsearchStandIn, type StandInReply } from '../elasticsearch-stand-in';
+
+/** Events held in memory, or regenerated for every query (large fleets, bounded memory, slower). */
+export type FleetEvents = readonly StoredEvent[] | (() => Iterable<StoredEvent>);
 
 /** What the cluster did for one `_query`: the evaluator's time apart from the handler's. */
 export interface QueryRecord {
@@ -23,19 +27,11 @@ export interface FleetCluster {
  * An Elasticsearch stand-in whose `_query` evaluates the real ES|QL text over generated events,
  * as they stood at the cluster's current time (late events appear only once ingested).
  */
-export async function startFleetCluster(events: readonly StoredEvent[], majorVersion: 8 | 9 = 9): Promise<FleetCluster> {
-  const indices = new Map<string, FieldMappings>();
-  for (const event of events) if (!indices.has(event.index)) indices.set(event.index, ELASTIC_DEFEND_MAPPINGS);
-  // Sorted by ingestion once, so each query reads a prefix instead of testing every event.
-  const byIngestion = events
-    .map((event) => ({ event, ingestedMs: ingestedMs(event) }))
-    .sort((a, b) => a.ingestedMs - b.ingestedMs);
+export async function startFleetCluster(events: FleetEvents, majorVersion: 8 | 9 = 9): Promise<FleetCluster> {
+  const indices = new Map<string, FieldMappings>([FILE_INDEX, PROCESS_INDEX].map((index) => [index, ELASTIC_DEFEND_MAPPINGS]));
   let now = new Date();
   let queries: QueryRecord[] = [];
-  const visible = (): EsqlCluster => {
-    const count = firstAfter(byIngestion, now.getTime());
-    return { indices, events: { *[Symbol.iterator]() { for (let i = 0; i < count; i++) yield byIngestion[i]!.event; } } };
-  };
+  const visible = typeof events === 'function' ? streamed(events, () => now) : materialised(events, () => now);
   const standIn = await startElasticsearchStandIn({
     majorVersion,
     respond: ({ method, path, body }): StandInReply => {
@@ -44,7 +40,7 @@ export async function startFleetCluster(events: readonly StoredEvent[], majorVer
       }
       const started = performance.now();
       try {
-        const result = evaluateEsql(body as unknown as EsqlRequest, visible(), { now: now.getTime() });
+        const result = evaluateEsql(body as unknown as EsqlRequest, { indices, events: visible() }, { now: now.getTime() });
         queries.push({ query: String(body.query), rows: result.values.length, evaluatorMs: performance.now() - started, warnings: result.warnings });
         return { status: 200, body: { took: Math.round(performance.now() - started), is_partial: false, columns: result.columns, values: result.values } };
       } catch (error) {
@@ -65,6 +61,19 @@ export async function startFleetCluster(events: readonly StoredEvent[], majorVer
     },
     close: () => standIn.close(),
   };
+}
+
+/** Sorted by ingestion once, so each query reads a prefix instead of testing every event. */
+function materialised(events: readonly StoredEvent[], now: () => Date): () => Iterable<StoredEvent> {
+  const byIngestion = events.map((event) => ({ event, ingestedMs: ingestedMs(event) })).sort((a, b) => a.ingestedMs - b.ingestedMs);
+  return () => {
+    const count = firstAfter(byIngestion, now().getTime());
+    return { *[Symbol.iterator]() { for (let i = 0; i < count; i++) yield byIngestion[i]!.event; } };
+  };
+}
+
+function streamed(generate: () => Iterable<StoredEvent>, now: () => Date): () => Iterable<StoredEvent> {
+  return () => ({ *[Symbol.iterator]() { for (const event of generate()) if (ingestedBy(event, now())) yield event; } });
 }
 
 function ingestedMs(event: StoredEvent): number {

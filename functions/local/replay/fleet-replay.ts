@@ -35,6 +35,8 @@ export interface ReplayNight {
 
 export interface ReplayOptions {
   readonly fleet: FleetOptions;
+  /** Regenerate events for every query instead of holding them: for fleets too large for memory. */
+  readonly stream?: boolean;
   readonly hunts?: readonly HuntDefinition[];
   readonly config?: HuntConfig;
   /** Called after each night, e.g. to print progress. */
@@ -57,7 +59,7 @@ const quiet: RunLog = { info() {}, warn() {}, error() {} };
  */
 export async function replayFleet(options: ReplayOptions): Promise<Replay> {
   const fleet = generateFleet(options.fleet);
-  const events = [...fleet.events()];
+  const events = options.stream === true ? () => fleet.events() : [...fleet.events()];
   const hunts = options.hunts ?? HUNTS;
   const config = options.config ?? defaultHuntConfig();
   const db = await startEmbeddedDynamoDb();
@@ -89,11 +91,17 @@ export async function replayFleet(options: ReplayOptions): Promise<Replay> {
       nights.push(result);
       options.onNight?.(result);
     }
-    return { fleet, events: events.length, nights };
+    return { fleet, events: typeof events === 'function' ? countOf(events()) : events.length, nights };
   } finally {
     await cluster.close();
     await db.close();
   }
+}
+
+function countOf(events: Iterable<unknown>): number {
+  let count = 0;
+  for (const _ of events) count++;
+  return count;
 }
 
 function alertsOf(report: AlertReport | undefined): ReplayAlert[] {
