@@ -1,17 +1,14 @@
-import { ELASTIC_DEFEND_MAPPINGS, EsqlError, evaluateEsql, type EsqlRequest, type FieldMappings } from '../esql';
+import { ELASTIC_DEFEND_MAPPINGS, type FieldMappings } from '../esql';
 import { FILE_INDEX, PROCESS_INDEX, ingestedBy } from '../fleet';
 import type { StoredEvent } from '../esql';
-import { startElasticsearchStandIn, type ElasticsearchStandIn, type StandInReply } from '../elasticsearch-stand-in';
+import { startElasticsearchStandIn, type ElasticsearchStandIn } from '../elasticsearch-stand-in';
 
 /** Events held in memory, or regenerated for every query (large fleets, bounded memory, slower). */
 export type FleetEvents = readonly StoredEvent[] | (() => Iterable<StoredEvent>);
 
-/** What the cluster did for one `_query`: the evaluator's time apart from the handler's. */
+/** One `_query` the cluster evaluated: the evaluator's time, apart from the handler's. */
 export interface QueryRecord {
-  readonly query: string;
-  readonly rows: number;
   readonly evaluatorMs: number;
-  readonly warnings: readonly string[];
 }
 
 export interface FleetCluster {
@@ -24,31 +21,26 @@ export interface FleetCluster {
 }
 
 /**
- * An Elasticsearch stand-in whose `_query` evaluates the real ES|QL text over generated events,
- * as they stood at the cluster's current time (late events appear only once ingested).
+ * The Elasticsearch stand-in, answering as a cluster over generated events as they stood at the
+ * cluster's current time (late events appear only once ingested).
  */
 export async function startFleetCluster(events: FleetEvents, majorVersion: 8 | 9 = 9): Promise<FleetCluster> {
   const indices = new Map<string, FieldMappings>([FILE_INDEX, PROCESS_INDEX].map((index) => [index, ELASTIC_DEFEND_MAPPINGS]));
   let now = new Date();
   let queries: QueryRecord[] = [];
   const visible = typeof events === 'function' ? streamed(events, () => now) : materialised(events, () => now);
-  const standIn = await startElasticsearchStandIn({
-    majorVersion,
-    respond: ({ method, path, body }): StandInReply => {
-      if (method !== 'POST' || !/^\/_query(\?|$)/.test(path)) {
-        return { status: 400, body: { error: { type: 'illegal_argument_exception', reason: `the fleet cluster answers POST /_query only, not ${method} ${path}` }, status: 400 } };
-      }
+  // Each query reads the events once: the time from its first read to its last is the evaluator's.
+  const timed: Iterable<StoredEvent> = {
+    *[Symbol.iterator]() {
       const started = performance.now();
       try {
-        const result = evaluateEsql(body as unknown as EsqlRequest, { indices, events: visible() }, { now: now.getTime() });
-        queries.push({ query: String(body.query), rows: result.values.length, evaluatorMs: performance.now() - started, warnings: result.warnings });
-        return { status: 200, body: { took: Math.round(performance.now() - started), is_partial: false, columns: result.columns, values: result.values } };
-      } catch (error) {
-        if (!(error instanceof EsqlError)) throw error;
-        return { status: error.status, body: error.toResponseBody() };
+        yield* visible();
+      } finally {
+        queries.push({ evaluatorMs: performance.now() - started });
       }
     },
-  });
+  };
+  const standIn = await startElasticsearchStandIn({ majorVersion, cluster: { data: { indices, events: timed }, now: () => now.getTime() } });
   return {
     standIn,
     setTime: (at) => {
