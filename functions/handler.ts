@@ -22,10 +22,8 @@ const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE
 let clients: { dynamodb: DynamoDBClient; sns: SNSClient; secrets: SecretsManagerClient } | undefined;
 const awsClients = () => (clients ??= { dynamodb: new DynamoDBClient({ maxAttempts: 6 }), sns: new SNSClient({ maxAttempts: 5 }), secrets: new SecretsManagerClient({ maxAttempts: 4 }) });
 
-/** Manual invocations may force a learning run: `{"forceLearning": true}`. */
-interface HuntEvent {
-  readonly forceLearning?: boolean;
-}
+/** The event carries nothing the run obeys: whoever may invoke the function must not be able to turn new findings into known ones. */
+type HuntEvent = unknown;
 
 export class RunFailedError extends Error {
   override readonly name = 'RunFailedError';
@@ -34,7 +32,7 @@ export class RunFailedError extends Error {
 /** Seconds kept back from the Lambda timeout to record the baseline and flush logs and metrics. */
 const SAFETY_MARGIN_MS = 45_000;
 
-export async function handler(event: HuntEvent | null | undefined, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<RunSummary> {
+export async function handler(_event: HuntEvent, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<RunSummary> {
   const secrets = new Redactor();
   const log = safeRunLog(logger, secrets);
   const startedAt = Date.now();
@@ -47,7 +45,6 @@ export async function handler(event: HuntEvent | null | undefined, context: Pick
       invocationEndsAt: startedAt + context.getRemainingTimeInMillis(),
       log,
       secretSink: secrets,
-      forceLearning: event?.forceLearning === true,
     });
     recordMetrics(summary);
     if (summary.outcome === 'failed') throw new RunFailedError(`Run failed: ${summary.problems.join(' ')}`);
@@ -69,6 +66,7 @@ function recordMetrics(summary: RunSummary): void {
   metrics.addMetric('NewFindings', MetricUnit.Count, summary.totals.new + summary.totals.republished);
   metrics.addMetric('HuntsFailed', MetricUnit.Count, summary.totals.huntsFailed);
   metrics.addMetric('HuntsTruncated', MetricUnit.Count, summary.hunts.filter((h) => h.truncated).length);
+  metrics.addMetric('HuntsBlind', MetricUnit.Count, summary.totals.huntsBlind);
   metrics.addMetric('ClaimedElsewhere', MetricUnit.Count, summary.totals.claimedElsewhere);
   metrics.addMetric('UnmarkedAlerts', MetricUnit.Count, summary.totals.unmarked);
   metrics.addMetric('RunDurationMs', MetricUnit.Milliseconds, summary.durationMs);

@@ -33,7 +33,6 @@ export interface NightlyJobOptions {
   readonly log: RunLog;
   /** Receives the connection's secrets as soon as they are known, for redaction. */
   readonly secretSink: { add(secrets: Secrets): void };
-  readonly forceLearning?: boolean;
   readonly clock?: () => Date;
   readonly retry?: RetryPolicy;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -70,7 +69,6 @@ export async function runNightlyJob(options: NightlyJobOptions): Promise<RunSumm
     },
     {
       runId: options.runId,
-      forceLearning: env.forceLearning || options.forceLearning === true,
       claimLeaseMs: env.claimLeaseMs,
       ...(options.invocationEndsAt !== undefined ? { deadline: options.invocationEndsAt } : {}),
     },

@@ -23,10 +23,10 @@ const write = huntById('dispatcher-script-write')!;
 const learned = entryFromFinding(write, writeFinding('/etc/NetworkManager/dispatcher.d/01-ifupdown', '/usr/bin/cp'), 'learned', NOW);
 const alerted = { ...entryFromFinding(write, writeFinding('/etc/NetworkManager/dispatcher.d/99-x', '/usr/bin/bash'), 'alerted', NOW), alertMessageId: 'm-1', alertedAt: NOW };
 
-async function cli(args: string[], env: Record<string, string> = {}) {
+async function cli(args: string[], env: Record<string, string> = {}, ask?: (question: string) => Promise<string>) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { out: { write: (s) => void (stdout += s) }, err: { write: (s) => void (stderr += s) }, env });
+  const code = await runCli(args, { out: { write: (s) => void (stdout += s) }, err: { write: (s) => void (stderr += s) }, env, ...(ask ? { ask } : {}) });
   return { code, stdout, stderr };
 }
 
@@ -71,14 +71,36 @@ describe('the CLI', () => {
   it('exports and imports JSON Lines, refusing a malformed file with its line number', async () => {
     const file = join(dir, 'baseline.jsonl');
     assert.equal((await cli(['baseline', 'export', file, '--table', table])).code, 0);
-    assert.equal(readFileSync(file, 'utf8').trim().split('\n').length, 2);
+    assert.equal(readFileSync(file, 'utf8').trim().split('\n').length, 1 + 2, 'a header line, then one line per entry');
     const target = await db.createTable();
     const imported = await cli(['baseline', 'import', file, '--table', target]);
     assert.equal(imported.stdout, 'imported 2 entries\n');
     writeFileSync(join(dir, 'bad.jsonl'), `${readFileSync(file, 'utf8')}{"fingerprint":"nope"}\n`);
     const bad = await cli(['baseline', 'import', join(dir, 'bad.jsonl'), '--table', await db.createTable()]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /Line 3: field "fingerprint"/);
+    assert.match(bad.stderr, /Line 4: field "fingerprint"/);
+  });
+
+  it('ends learning on import only for the hunts the file says had finished learning', async () => {
+    const source = await db.createTable();
+    const sourceStore = new DynamoDbBaselineStore(db.client, source);
+    await sourceStore.putMany([learned, alerted]);
+    await sourceStore.markInitialised(['dispatcher-script-write']);
+    const file = join(dir, 'learning.jsonl');
+    assert.equal((await cli(['baseline', 'export', file, '--table', source])).code, 0);
+    const withHeader = await db.createTable();
+    const imported = await cli(['baseline', 'import', file, '--table', withHeader]);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stderr, /learning complete, as in the exported table: dispatcher-script-write/);
+    assert.deepEqual([...(await new DynamoDbBaselineStore(db.client, withHeader).initialisedHunts())], ['dispatcher-script-write']);
+
+    // An export of an earlier release has no header: it says nothing about learning, so learning goes on.
+    writeFileSync(join(dir, 'v1.jsonl'), readFileSync(file, 'utf8').split('\n').slice(1).join('\n'));
+    const withoutHeader = await db.createTable();
+    const old = await cli(['baseline', 'import', join(dir, 'v1.jsonl'), '--table', withoutHeader]);
+    assert.equal(old.code, 0, old.stderr);
+    assert.match(old.stderr, /does not say whether learning was complete/);
+    assert.deepEqual([...(await new DynamoDbBaselineStore(db.client, withoutHeader).initialisedHunts())], []);
   });
 
   it('runs a dry run against Elasticsearch without writing or publishing', async () => {
@@ -110,6 +132,50 @@ describe('the CLI', () => {
       assert.equal(Date.parse(stated[2]!) - Date.parse(stated[1]!), 60_000);
       assert.equal(sns.commandCalls(PublishCommand).length, 1);
       assert.equal((await cli(['run', '--connection-file', connection, '--table', target, '--topic', 'arn:aws:sns:us-east-1:111122223333:alerts', '--deadline-minutes', '0'])).code, 2);
+    } finally {
+      sns.restore();
+    }
+  });
+
+  it('forces learning only after listing every entry and a confirmation, and names each in the message', async () => {
+    const sns = mockClient(SNSClient);
+    sns.on(PublishCommand).resolves({ MessageId: 'learn-message' });
+    try {
+      const connection = join(dir, 'connection-learn.json');
+      writeFileSync(connection, JSON.stringify({ node: es.url, apiKey: 'ZGVtbzpkZW1v' }));
+      const target = await db.createTable();
+      const targetStore = new DynamoDbBaselineStore(db.client, target);
+      await targetStore.markInitialised(['dispatcher-child-process', 'dispatcher-script-write']);
+      const base = ['run', '--connection-file', connection, '--table', target, '--topic', 'arn:aws:sns:us-east-1:111122223333:alerts', '--learn'];
+
+      const noName = await cli([...base, '--yes']);
+      assert.equal(noName.code, 2);
+      assert.match(noName.stderr, /--learn needs --by <name>/);
+      const unattended = await cli([...base, '--by', 'alice']);
+      assert.equal(unattended.code, 2);
+      assert.match(unattended.stderr, /asks for confirmation in a terminal; in a script pass --yes/);
+
+      let question = '';
+      const declined = await cli([...base, '--by', 'alice'], {}, async (q) => ((question = q), 'no'));
+      assert.equal(declined.code, 1);
+      assert.match(question, /Type "learn" to confirm/);
+      assert.match(declined.stderr, /Forced learning: 2 new findings will be recorded as learned and never alerted:\n {2}[0-9a-f]{64} {2}dispatcher-child-process {2}process\.parent\.executable=/);
+      assert.equal(sns.commandCalls(PublishCommand).length, 0);
+      const none: unknown[] = [];
+      for await (const entry of targetStore.list()) none.push(entry);
+      assert.deepEqual(none, [], 'declined: nothing written');
+
+      const learned = await cli([...base, '--by', 'alice', '--yes']);
+      assert.equal(learned.code, 0, learned.stderr);
+      const listed = [...learned.stderr.matchAll(/^ {2}([0-9a-f]{64}) {2}/gm)].map((m) => m[1]);
+      const entries: { fingerprint: string; status: string }[] = [];
+      for await (const entry of targetStore.list()) entries.push(entry);
+      assert.deepEqual(listed.sort(), entries.map((e) => e.fingerprint).sort());
+      assert.ok(entries.every((e) => e.status === 'learned'));
+      const message = JSON.parse(JSON.parse(sns.commandCalls(PublishCommand)[0]!.args[0].input.Message!).default) as { newFindings: { items: { fingerprint: string; novelty: string }[] }; run: { problems: string[] } };
+      assert.deepEqual(message.newFindings.items.map((i) => i.fingerprint).sort(), listed.sort());
+      for (const item of message.newFindings.items) assert.match(item.novelty, /^recorded as learned by alice \(forced learning\), not alerted/);
+      assert.match(message.run.problems.join('\n'), /Forced learning by alice recorded 2 new findings as learned/);
     } finally {
       sns.restore();
     }

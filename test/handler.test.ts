@@ -88,6 +88,16 @@ describe('the Lambda handler', () => {
     assert.equal(es.requests.at(-1)!.headers.authorization, `ApiKey ${API_KEY}`);
   });
 
+  it('cannot be told to learn what is new, by its event or its environment: forced learning is a CLI action', async () => {
+    writes = [...writes, writeRow({ 'file.path': '/etc/NetworkManager/dispatcher.d/98-launder-me', 'process.executable': '/usr/bin/curl' })];
+    process.env.FORCE_LEARNING = 'true';
+    const run = await captureOutput(() => handler({ forceLearning: true } as never, context('launder')));
+    delete process.env.FORCE_LEARNING;
+    assert.equal(run.result?.totals.new, 1, String(run.error));
+    assert.equal(run.result?.totals.learned, 0);
+    assert.match(sns.commandCalls(PublishCommand).at(-1)!.args[0].input.Subject!, /1 new finding \(dispatcher-script-write\)/);
+  });
+
   it('fails with an actionable message when the secret is missing a field, and never echoes it', async () => {
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ node: es.url, username: API_KEY }) });
     const run = await captureOutput(() => handler({}, context('bad-secret')));

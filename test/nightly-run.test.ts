@@ -308,13 +308,14 @@ describe('the nightly run against a real DynamoDB implementation', () => {
     assert.equal(summary.hunts.find((h) => h.huntId === 'dispatcher-child-process')?.status, 'failed');
   });
 
-  it('reports a hunt without data as blind, still alerts the other, and ends as failed', async () => {
+  it('reports a hunt without data as blind, still alerts the other, and succeeds (the blind gauge alarms)', async () => {
     runner.findings = STOCK;
     await run();
     runner.findings = [...STOCK, DROPPED];
     runner.withoutData.add('dispatcher-child-process');
     const summary = await run();
-    assert.equal(summary.outcome, 'failed');
+    assert.equal(summary.outcome, 'succeeded');
+    assert.equal(summary.totals.huntsBlind, 1);
     assert.equal(summary.hunts.find((h) => h.huntId === 'dispatcher-child-process')?.status, 'no-data');
     assert.match(summary.problems.join('\n'), /dispatcher-child-process found no index matching logs-endpoint\.events\.process-\*.*the hunt is blind/);
     assert.deepEqual(notifier.alertedFingerprints(), [DROPPED.fingerprint]);
@@ -331,13 +332,67 @@ describe('the nightly run against a real DynamoDB implementation', () => {
     assert.deepEqual(notifier.reports.map((r) => r.kind), ['baseline-initialised', 'baseline-initialised']);
   });
 
-  it('records everything as learned when learning is forced', async () => {
+  it('keeps learning a hunt whose first answer was partial (is_partial)', async () => {
+    runner.findings = STOCK;
+    runner.partial.add('dispatcher-script-write');
+    const first = await run();
+    assert.equal(first.outcome, 'failed');
+    assert.equal(first.hunts.find((h) => h.huntId === 'dispatcher-script-write')?.learningEnded, false);
+    runner.partial.clear();
+    runner.findings = [...STOCK, DROPPED]; // part of the history the partial answer missed
+    const second = await run();
+    assert.equal(second.hunts.find((h) => h.huntId === 'dispatcher-script-write')?.learningEnded, true);
+    assert.deepEqual(notifier.alertedFingerprints(), [], 'learned, not alerted');
+    assert.equal((await store.getMany([DROPPED.fingerprint])).get(DROPPED.fingerprint)?.status, 'learned');
+  });
+
+  it('keeps learning a hunt that was blind, and learns it when its data arrives', async () => {
+    runner.findings = STOCK;
+    runner.withoutData.add('dispatcher-script-write');
+    await run();
+    runner.withoutData.clear();
+    await run();
+    assert.deepEqual(notifier.alertedFingerprints(), []);
+    assert.equal((await store.getMany([STOCK[0]!.fingerprint])).get(STOCK[0]!.fingerprint)?.status, 'learned');
+  });
+
+  it('says "baseline initialised: 0 entries" after a first night that found nothing', async () => {
+    runner.findings = [];
+    const summary = await run();
+    assert.equal(summary.outcome, 'succeeded');
+    assert.deepEqual(notifier.reports.map((r) => [r.kind, r.summary.totals.learned]), [['baseline-initialised', 0]]);
+    runner.findings = [DROPPED];
+    await run();
+    assert.deepEqual(notifier.alertedFingerprints(), [DROPPED.fingerprint], 'learning ended with the empty answer');
+  });
+
+  it('ends learning on an answer cut at the cap, saying how much was cut', async () => {
+    runner.findings = STOCK;
+    runner.rowsCut.set('dispatcher-script-write', 250);
+    const summary = await run();
+    assert.equal(summary.hunts.find((h) => h.huntId === 'dispatcher-script-write')?.learningEnded, true);
+    assert.match(summary.problems.join('\n'), /dispatcher-script-write finished learning on an answer cut at its row limit: 250 rows past it were not learned/);
+  });
+
+  it('forces learning only when confirmed, and names every entry it learned', async () => {
     runner.findings = STOCK;
     await run();
-    runner.findings = [...STOCK, DROPPED];
-    const summary = await run({ forceLearning: true });
-    assert.equal(summary.totals.learned, 1);
-    assert.deepEqual(notifier.alertedFingerprints(), []);
+    const second = writeFinding('/etc/NetworkManager/dispatcher.d/02-vpn', '/usr/bin/cp');
+    runner.findings = [...STOCK, DROPPED, second];
+    let offered: string[] = [];
+    const declined = await run({ forcedLearning: { by: 'alice', confirm: async (entries) => ((offered = entries.map((e) => e.fingerprint)), false) } });
+    assert.deepEqual(offered.sort(), [DROPPED.fingerprint, second.fingerprint].sort());
+    assert.equal(declined.outcome, 'failed');
+    assert.match(declined.problems.join('\n'), /Forced learning was not confirmed: nothing was written/);
+    assert.equal((await store.getMany([DROPPED.fingerprint])).size, 0);
+    const summary = await run({ forcedLearning: { by: 'alice', confirm: async () => true } });
+    assert.equal(summary.totals.learned, 2);
+    const report = notifier.reports.at(-1)!;
+    assert.ok(report.kind === 'new-findings', report.kind);
+    assert.deepEqual(report.alerts.map((a) => a.entry.fingerprint).sort(), [DROPPED.fingerprint, second.fingerprint].sort());
+    for (const alert of report.alerts) assert.match(alert.novelty, /^recorded as learned by alice \(forced learning\), not alerted; /);
+    assert.match(report.summary.problems.join('\n'), /Forced learning by alice recorded 2 new findings as learned/);
+    assert.equal((await store.getMany([DROPPED.fingerprint])).get(DROPPED.fingerprint)?.status, 'learned');
   });
 
   it('changes nothing on a dry run', async () => {

@@ -9,7 +9,6 @@ export interface RuntimeEnvironment {
   readonly secretId: string;
   readonly huntConfig: HuntConfig;
   readonly kibanaUrl?: string;
-  readonly forceLearning: boolean;
   readonly claimLeaseMs: number;
 }
 
@@ -19,7 +18,6 @@ export const ENV = {
   secretId: 'ES_SECRET_ID',
   huntConfig: 'HUNT_CONFIG',
   kibanaUrl: 'KIBANA_URL',
-  forceLearning: 'FORCE_LEARNING',
   claimLeaseSeconds: 'CLAIM_LEASE_SECONDS',
 } as const;
 
@@ -41,15 +39,12 @@ export function parseRuntimeEnvironment(env: Record<string, string | undefined>)
   if (kibanaUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(kibanaUrl)) throw new ConfigurationError(ENV.kibanaUrl, 'expected a URL such as https://kibana.example.com');
   const lease = Number(env[ENV.claimLeaseSeconds] ?? DEFAULT_CLAIM_LEASE_MS / 1_000);
   if (!Number.isInteger(lease) || lease < 60 || lease > 86_400) throw new ConfigurationError(ENV.claimLeaseSeconds, 'expected whole seconds from 60 to 86400');
-  const forceLearning = env[ENV.forceLearning] ?? 'false';
-  if (forceLearning !== 'true' && forceLearning !== 'false') throw new ConfigurationError(ENV.forceLearning, 'expected true or false');
   return {
     tableName: required(ENV.tableName),
     topicArn: required(ENV.topicArn),
     secretId: required(ENV.secretId),
     huntConfig: parseHuntConfig(huntConfigInput),
     ...(kibanaUrl ? { kibanaUrl } : {}),
-    forceLearning: forceLearning === 'true',
     claimLeaseMs: lease * 1_000,
   };
 }

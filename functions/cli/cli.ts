@@ -11,21 +11,23 @@ import { ENV } from '../adapters/runtime-environment';
 import { loadElasticsearchConnection } from '../adapters/secrets-manager';
 import { SnsNotifier } from '../adapters/sns-notifier';
 import { BASELINE_STATUSES, MAX_NOTE_CHARS, type BaselineEntry, type BaselineStatus } from '../core/baseline';
-import { entryToJsonLine, parseBaselineJsonLines } from '../core/baseline-jsonl';
+import { entryToJsonLine, exportHeaderLine, parseBaselineExport } from '../core/baseline-jsonl';
 import { leaseTerms } from '../core/claim-lease';
 import { BaselineImportError, ConfigurationError, SecretFormatError, errorMessage } from '../core/errors';
 import { parseHuntConfig } from '../core/hunt-config';
 import { HUNTS, HUNT_IDS } from '../core/hunts';
 import { escapeInvisible, inertJson, stringifyInert } from '../core/invisible-text';
-import { runNightlyHunt } from '../core/nightly-run';
+import { runNightlyHunt, type ForcedLearning } from '../core/nightly-run';
 import { Redactor } from '../core/redact';
 import { RedactingNotifier } from '../core/redacting-notifier';
-import { PrintingNotifier, entriesTable, progressLog, type Output } from './terminal';
+import { PrintingNotifier, entriesList, entriesTable, progressLog, type Output } from './terminal';
 
 export interface CliIo {
   readonly out: Output;
   readonly err: Output;
   readonly env: Record<string, string | undefined>;
+  /** Asks a person a question and returns the answer; absent when no terminal is attached (scripts, pipes). */
+  readonly ask?: (question: string) => Promise<string>;
 }
 
 /** Exit codes: 0 done, 1 the run failed (or some items could not be changed), 2 usage or configuration error. */
@@ -87,11 +89,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--hunt-config <json>', 'hunt configuration JSON (lookbackDays, thresholds, exclusions, extraIndexPatterns)').env(ENV.huntConfig))
     .addOption(new Option('--kibana-url <url>', 'Kibana base URL for Discover links').env(ENV.kibanaUrl))
     .option('--dry-run', 'print findings and the would-be message; change nothing, publish nothing')
-    .option('--learn', 'record everything found as learned, alerting nothing new')
+    .option('--learn', 'record tonight\'s new findings as learned instead of alerting them; lists each and asks first')
+    .option('--by <name>', 'who forces the learning (with --learn): named in the message')
+    .option('--yes', 'with --learn: do not ask (for scripts); every entry learned is still listed')
     .addOption(new Option('--deadline-minutes <n>', 'publish nothing after this many minutes (claims on new findings lapse a minute later)').default('15'))
-    .action(async (opts: { table?: string; topic?: string; secretId?: string; connectionFile?: string; huntConfig?: string; kibanaUrl?: string; dryRun?: boolean; learn?: boolean; deadlineMinutes: string }) => {
+    .action(async (opts: { table?: string; topic?: string; secretId?: string; connectionFile?: string; huntConfig?: string; kibanaUrl?: string; dryRun?: boolean; learn?: boolean; by?: string; yes?: boolean; deadlineMinutes: string }) => {
       const minutes = Number(opts.deadlineMinutes);
       if (!Number.isInteger(minutes) || minutes < 1 || minutes > 720) throw new UsageError('--deadline-minutes must be a whole number from 1 to 720');
+      const forcedLearning = opts.learn && !opts.dryRun ? forcedLearningFrom(opts, io) : undefined;
       const pick = (value: string | undefined, name: string) => value ?? io.env[name];
       const huntConfig = parseHuntConfig(jsonOption(pick(opts.huntConfig, ENV.huntConfig), '--hunt-config'));
       const connection = await connectionFor(opts.connectionFile, pick(opts.secretId, ENV.secretId));
@@ -114,7 +119,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
           clock: () => new Date(),
           log: progressLog(io.err, secrets),
         },
-        { runId: `cli-${new Date(startedAt).toISOString()}-${randomUUID().slice(0, 8)}`, dryRun: opts.dryRun === true, forceLearning: opts.learn === true, deadline },
+        { runId: `cli-${new Date(startedAt).toISOString()}-${randomUUID().slice(0, 8)}`, dryRun: opts.dryRun === true, deadline, ...(forcedLearning ? { forcedLearning } : {}) },
       ).catch((error: unknown) => {
         if (error instanceof Error) error.message = secrets.text(error.message);
         throw error;
@@ -167,15 +172,17 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument('[file]', 'output file (default: stdout)')
     .addOption(table())
     .action(async (file: string | undefined, opts: { table?: string }) => {
-      const lines: string[] = [];
-      for await (const entry of store(opts).list()) {
+      const s = store(opts);
+      // First line: which hunts had finished learning, so that an import ends learning only where the table had.
+      const lines: string[] = [exportHeaderLine(await s.initialisedHunts(), new Date())];
+      for await (const entry of s.list()) {
         lines.push(inertJson(entryToJsonLine(entry))); // the same values, with no invisible code point in the raw text
         if (lines.length % 1_000 === 0) io.err.write(`exported ${lines.length} entries…\n`);
       }
-      const text = lines.length > 0 ? `${lines.join('\n')}\n` : '';
+      const text = `${lines.join('\n')}\n`;
       if (file) writeFileSync(file, text);
       else io.out.write(text);
-      io.err.write(`exported ${lines.length} entries\n`);
+      io.err.write(`exported ${lines.length - 1} entries\n`);
     });
 
   baseline
@@ -190,17 +197,40 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       } catch (error) {
         throw new UsageError(`cannot read ${file}: ${errorMessage(error)}`);
       }
-      const entries = parseBaselineJsonLines(text);
+      const { entries, learningComplete } = parseBaselineExport(text);
       const s = store(opts);
       for (let i = 0; i < entries.length; i += 1_000) {
         await s.putMany(entries.slice(i, i + 1_000));
         io.err.write(`imported ${Math.min(i + 1_000, entries.length)} of ${entries.length}…\n`);
       }
-      await s.markInitialised([...new Set(entries.map((e) => e.huntId))]);
+      // Learning ends only where the exported table's had: entries alone do not say the hunt's answer was complete.
+      if (learningComplete === undefined) io.err.write('the file does not say whether learning was complete (an export from an earlier release): hunts still learning keep learning\n');
+      else if (learningComplete.length > 0) {
+        await s.markInitialised(learningComplete);
+        io.err.write(`learning complete, as in the exported table: ${learningComplete.join(', ')}\n`);
+      }
       io.out.write(`imported ${entries.length} entries\n`);
     });
 
   return program;
+}
+
+/** Forced learning turns new findings into known ones: it shows each entry and asks, unless --yes says a script decided. */
+function forcedLearningFrom(opts: { by?: string; yes?: boolean }, io: CliIo): ForcedLearning {
+  const by = opts.by?.trim();
+  if (!by || by.length > 256) throw new UsageError('--learn needs --by <name> (at most 256 characters): the message names who forced the learning');
+  const ask = io.ask;
+  if (!opts.yes && !ask) throw new UsageError('--learn asks for confirmation in a terminal; in a script pass --yes (every entry learned is still listed)');
+  return {
+    by,
+    confirm: async (entries) => {
+      io.err.write(`Forced learning: ${entries.length} new finding${entries.length === 1 ? '' : 's'} will be recorded as learned and never alerted:\n${entriesList(entries)}`);
+      if (entries.length === 0) return true;
+      if (opts.yes) return true;
+      const answer = await ask!('Record them as learned? Type "learn" to confirm: ');
+      return answer.trim() === 'learn';
+    },
+  };
 }
 
 function jsonOption(value: string | undefined, name: string): unknown {

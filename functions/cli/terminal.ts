@@ -78,3 +78,18 @@ function identityCell(identity: string): string {
   const note = nonAsciiNote(identity);
   return note ? `${inertText(identity, 90)} ${note}` : inertText(identity, 90);
 }
+
+/** One line per entry, every identity field named, for a confirmation that must show exactly what it changes. */
+export function entriesList(entries: readonly BaselineEntry[]): string {
+  return entries
+    .map((e) => {
+      const fields = Object.entries(e.identity).map(([field, value]) => `${field}=${value === null || value === undefined ? '(none)' : identityValue(value)}`);
+      return `  ${e.fingerprint}  ${e.huntId}  ${fields.join('  ')}\n`;
+    })
+    .join('');
+}
+
+function identityValue(value: string): string {
+  const note = nonAsciiNote(value);
+  return note ? `${inertText(value, 300)} ${note}` : inertText(value, 300);
+}

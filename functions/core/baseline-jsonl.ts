@@ -1,7 +1,8 @@
 import { BASELINE_STATUSES, MAX_IDENTITY_CHARS, MAX_NOTE_CHARS, MAX_SAMPLES, MAX_SAMPLE_CHARS, type BaselineEntry } from './baseline';
 import { BaselineImportError } from './errors';
 import { FINGERPRINT_PATTERN } from './finding';
-import { huntById } from './hunts';
+import { HUNT_IDS, huntById } from './hunts';
+import type { HuntId } from './hunts/hunt-definition';
 
 /** One entry per line; claims are run-local and revisions table-local: neither is exported. */
 export function entryToJsonLine(entry: BaselineEntry): string {
@@ -9,13 +10,42 @@ export function entryToJsonLine(entry: BaselineEntry): string {
   return JSON.stringify(rest);
 }
 
+/** Marks the first line of an export: what the table knew besides its entries. */
+export const EXPORT_KIND = 'nm-dispatcher-hunt/baseline-export';
+
+/** The export's first line. Exports without it (earlier releases) say nothing about learning. */
+export interface ExportHeader {
+  readonly kind: typeof EXPORT_KIND;
+  /** Hunts whose learning had ended in the exported table. */
+  readonly learningComplete: readonly HuntId[];
+  readonly exportedAt: string;
+}
+
+export function exportHeaderLine(learningComplete: Iterable<string>, exportedAt: Date): string {
+  const header: ExportHeader = { kind: EXPORT_KIND, learningComplete: HUNT_IDS.filter((id) => [...learningComplete].includes(id)), exportedAt: exportedAt.toISOString() };
+  return JSON.stringify(header);
+}
+
+export interface ParsedExport {
+  readonly entries: BaselineEntry[];
+  /** Hunts whose learning the file says had ended; undefined when it does not say (an earlier release's export). */
+  readonly learningComplete?: readonly HuntId[];
+}
+
+/** The entries of an export (see parseBaselineExport). */
+export function parseBaselineJsonLines(text: string): BaselineEntry[] {
+  return parseBaselineExport(text).entries;
+}
+
 /**
  * Parses and validates a whole export before anything is written, so that a bad line changes nothing.
  * Imported pending entries lose their claim: the next run alerts them.
  */
-export function parseBaselineJsonLines(text: string): BaselineEntry[] {
+export function parseBaselineExport(text: string): ParsedExport {
   const entries: BaselineEntry[] = [];
   const seen = new Set<string>();
+  let learningComplete: readonly HuntId[] | undefined;
+  let first = true;
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
     const lineNumber = index + 1;
@@ -25,12 +55,29 @@ export function parseBaselineJsonLines(text: string): BaselineEntry[] {
     } catch {
       throw new BaselineImportError(lineNumber, 'not valid JSON');
     }
+    const isHeader = typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === EXPORT_KIND;
+    if (isHeader) {
+      if (!first) throw new BaselineImportError(lineNumber, 'the export header may only be the first line');
+      learningComplete = validateHeader(raw as Record<string, unknown>, lineNumber);
+      first = false;
+      return;
+    }
+    first = false;
     const entry = validateEntry(raw, lineNumber);
     if (seen.has(entry.fingerprint)) throw new BaselineImportError(lineNumber, `fingerprint ${entry.fingerprint} appears twice`);
     seen.add(entry.fingerprint);
     entries.push(entry);
   });
-  return entries;
+  return { entries, ...(learningComplete ? { learningComplete } : {}) };
+}
+
+function validateHeader(header: Record<string, unknown>, line: number): readonly HuntId[] {
+  for (const key of Object.keys(header)) if (!['kind', 'learningComplete', 'exportedAt'].includes(key)) throw new BaselineImportError(line, `unknown header field ${JSON.stringify(key.slice(0, 40))}`);
+  const list = header.learningComplete;
+  if (!Array.isArray(list) || !list.every((id) => typeof id === 'string' && (HUNT_IDS as readonly string[]).includes(id)) || new Set(list).size !== list.length) {
+    throw new BaselineImportError(line, `header field "learningComplete" must list distinct hunt ids (${HUNT_IDS.join(', ')})`);
+  }
+  return list as HuntId[];
 }
 
 function validateEntry(raw: unknown, line: number): BaselineEntry {

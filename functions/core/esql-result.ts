@@ -7,6 +7,8 @@ export interface HuntRows {
   readonly findings: Finding[];
   /** The result held exactly `rowLimit` rows: more may exist. */
   readonly truncated: boolean;
+  /** How many rows the cap cut, when the runner could count them. */
+  readonly rowsCut?: number;
   /** Elasticsearch reported `is_partial: true` (a shard or remote cluster failed). */
   readonly partial: boolean;
   /** No index matched the hunt's patterns: the response had no columns. */

@@ -5,7 +5,8 @@ import { errorMessage } from './errors';
 import type { HuntRows } from './esql-result';
 import type { HuntDefinition } from './hunts/hunt-definition';
 import type { BaselineStore, HuntRunner, Notifier } from './ports';
-import { alertsFor, claimedElsewhereProblem, publishClaimed, type PublishOutcome } from './publish-claimed';
+import type { Alert } from './alert-report';
+import { alertsFor, claimedElsewhereProblem, plural, publishClaimed, type PublishOutcome } from './publish-claimed';
 import type { HuntSummary, RunSummary } from './run-summary';
 
 /** Progress and problems, for a JSON logger or a terminal. */
@@ -18,8 +19,8 @@ export interface RunLog {
 export interface RunOptions {
   /** Lambda's request id (kept by its retries), or a CLI run's own id. */
   readonly runId: string;
-  /** Record everything as learned even when the baseline is not empty. */
-  readonly forceLearning?: boolean;
+  /** Record tonight's new findings as learned instead of alerting them: a deliberate CLI action, never an invocation flag. */
+  readonly forcedLearning?: ForcedLearning;
   /** Print what would happen: no baseline writes, no publish. */
   readonly dryRun?: boolean;
   /** Epoch ms on the run's clock after which it starts no publish: the Lambda's end, or a deadline the CLI states. */
@@ -28,6 +29,13 @@ export interface RunOptions {
   readonly claimLeaseMs?: number;
   /** Sibling entries read to explain each new finding. */
   readonly siblingLimit?: number;
+}
+
+export interface ForcedLearning {
+  /** Who forces it: named in the message. */
+  readonly by: string;
+  /** Shown every entry about to be learned, before anything is written; false writes nothing. */
+  confirm(entries: readonly BaselineEntry[]): Promise<boolean>;
 }
 
 export interface RunDependencies {
@@ -56,14 +64,18 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
   const findings = results.flatMap((r) => (r.rows ? r.rows.findings : []));
 
   const initialised = await store.initialisedHunts();
-  const learning = new Set(deps.hunts.filter((h) => options.forceLearning === true || !initialised.has(h.id)).map((h) => h.id));
+  const forced = options.forcedLearning;
+  const learning = new Set(deps.hunts.filter((h) => forced !== undefined || !initialised.has(h.id)).map((h) => h.id));
   const existing = await store.getMany(findings.map((f) => f.fingerprint));
   const pending = await store.listPending();
   const plan = planBaseline({ findings, existing, pending, hunts: deps.hunts, learning, now: startedAt, claim: lease.claim });
   log.info('baseline compared', { learning: [...learning], findings: findings.length, fresh: plan.fresh.length, republish: plan.republish.length, known: plan.known.length, observed: plan.observed.length, claimedElsewhere: plan.claimedElsewhere.length });
 
+  // Learning ends with a hunt's first complete answer, or one cut at the cap; never with a failed, partial or blind one.
+  const learningEnds = new Set(results.filter((r) => learning.has(r.hunt.id) && !initialised.has(r.hunt.id) && r.rows && !r.rows.noData && !r.rows.partial).map((r) => r.hunt.id));
+  let declined = false;
   const summarise = (outcome: Partial<PublishOutcome> & Pick<PublishOutcome, 'published' | 'claimedElsewhere'>): RunSummary =>
-    buildSummary(deps, options, startedAt, results, plan, learning, problems, outcome);
+    buildSummary(deps, options, startedAt, results, plan, { learning, learningEnds, declined }, problems, outcome);
 
   if (options.dryRun) {
     const wouldClaim = [...plan.fresh, ...plan.republish];
@@ -74,15 +86,29 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
     return summary;
   }
 
+  let learnedAlerts: Alert[] = [];
+  if (forced) {
+    if (!(await forced.confirm(plan.learned))) {
+      declined = true;
+      problems.push('Forced learning was not confirmed: nothing was written and nothing published.');
+      return summarise({ published: [], claimedElsewhere: plan.claimedElsewhere });
+    }
+    learnedAlerts = await forcedLearningAlerts(deps, forced, plan, options, problems);
+  }
   const existed = await store.createLearned(plan.learned);
   if (existed.length > 0) log.info('learned entries written meanwhile by someone else: left as they are', { count: existed.length });
-  // A hunt has learned once it answered; one that failed or found no index keeps learning next run.
-  const learnedNow = results.filter((r) => learning.has(r.hunt.id) && r.rows && !r.rows.noData && !initialised.has(r.hunt.id)).map((r) => r.hunt.id);
-  if (learnedNow.length > 0) await store.markInitialised(learnedNow);
+  if (learningEnds.size > 0) await store.markInitialised([...learningEnds]);
+  for (const r of results) {
+    if (learningEnds.has(r.hunt.id) && r.rows?.truncated) {
+      const cut = r.rows.rowsCut !== undefined ? `${r.rows.rowsCut} rows` : 'an unknown number of rows';
+      problems.push(`${r.hunt.id} finished learning on an answer cut at its row limit: ${cut} past it were not learned and are alerted as new when they appear.`);
+    }
+  }
   const outcome = await publishClaimed(deps, options, {
     plan,
     lease,
-    announceLearning: plan.learned.length > 0,
+    learnedAlerts,
+    announceLearning: learningEnds.size > 0,
     problems,
     summarise: (published) => summarise({ published, claimedElsewhere: plan.claimedElsewhere }),
   });
@@ -91,6 +117,14 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
   const summary = summarise(outcome);
   log.info('run finished', { summary });
   return summary;
+}
+
+/** Forced learning names what it learned in the message, as alerts that say they were not alerted. */
+async function forcedLearningAlerts(deps: RunDependencies, forced: ForcedLearning, plan: BaselinePlan, options: RunOptions, problems: string[]): Promise<Alert[]> {
+  if (plan.learned.length === 0) return [];
+  problems.push(`Forced learning by ${forced.by} recorded ${plural(plan.learned.length, 'new finding')} as learned: each is listed in this message and is not alerted again; forget an entry to have it alerted when it next appears.`);
+  const alerts = await alertsFor(deps, plan.learned, plan, options);
+  return alerts.map((a) => ({ ...a, novelty: `recorded as learned by ${forced.by} (forced learning), not alerted; ${a.novelty}` }));
 }
 
 async function runHunts(deps: RunDependencies, problems: string[]): Promise<HuntResult[]> {
@@ -123,7 +157,7 @@ function buildSummary(
   startedAt: Date,
   results: HuntResult[],
   plan: BaselinePlan,
-  learning: ReadonlySet<string>,
+  state: { learning: ReadonlySet<string>; learningEnds: ReadonlySet<string>; declined: boolean },
   problems: string[],
   outcome: Partial<PublishOutcome> & Pick<PublishOutcome, 'published' | 'claimedElsewhere'>,
 ): RunSummary {
@@ -133,7 +167,8 @@ function buildSummary(
   const hunts: HuntSummary[] = results.map(({ hunt, rows, error }) => ({
     huntId: hunt.id,
     status: error !== undefined ? 'failed' : rows?.noData ? 'no-data' : 'ok',
-    learning: learning.has(hunt.id),
+    learning: state.learning.has(hunt.id),
+    learningEnded: state.learningEnds.has(hunt.id) && !state.declined,
     rows: rows?.findings.length ?? 0,
     truncated: rows?.truncated ?? false,
     partial: rows?.partial ?? false,
@@ -144,16 +179,16 @@ function buildSummary(
   }));
   const huntsFailed = hunts.filter((h) => h.status === 'failed').length;
   const unmarked = (outcome.mark?.failed.length ?? 0) + (outcome.mark?.takenOver.length ?? 0);
-  // Partial results alert what they hold, and a hunt without data reports nothing: either way the run
-  // fails, so that a degraded cluster or a missing data source is never a silent success.
-  const failed = huntsFailed > 0 || hunts.some((h) => h.partial || h.status === 'no-data') || outcome.publishFailed === true || outcome.deadlinePassed === true;
+  // Partial results alert what they hold and fail the run, so that a degraded cluster is never a silent success.
+  // A blind hunt (no index) does not fail it: its gauge alarms for as long as it stays blind.
+  const failed = huntsFailed > 0 || hunts.some((h) => h.partial) || outcome.publishFailed === true || outcome.deadlinePassed === true || state.declined;
   return {
     runId: options.runId,
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - startedAt.getTime(),
     outcome: failed ? 'failed' : 'succeeded',
-    learning: learning.size > 0,
+    learning: state.learning.size > 0,
     dryRun: options.dryRun === true,
     hunts,
     totals: {

@@ -25,6 +25,8 @@ export interface PublishOutcome {
 export interface PublishInput {
   readonly plan: BaselinePlan;
   readonly lease: LeaseTerms;
+  /** Entries a forced learning recorded, named in the message. */
+  readonly learnedAlerts: readonly Alert[];
   /** Send the learning summary even without new findings (a hunt finished learning). */
   readonly announceLearning: boolean;
   readonly problems: string[];
@@ -58,7 +60,8 @@ export async function publishClaimed(deps: RunDependencies, options: RunOptions,
     // As late as possible before publishing: the claims may have changed hands while the run worked.
     published = await stillClaimed(deps, options.runId, claimed, problems);
     const summary = input.summarise(published);
-    if (published.length > 0) report = { kind: 'new-findings', summary, alerts: alerts.filter((a) => published.includes(a.entry)) };
+    const listed = [...alerts.filter((a) => published.includes(a.entry)), ...input.learnedAlerts];
+    if (listed.length > 0) report = { kind: 'new-findings', summary, alerts: listed };
     else if (input.announceLearning) report = { kind: 'baseline-initialised', summary };
   } catch (error) {
     await release(errorMessage(error));

@@ -7,6 +7,8 @@ export interface HuntSummary {
   readonly status: HuntStatus;
   /** The hunt's baseline was being learned in this run. */
   readonly learning: boolean;
+  /** This run ended the hunt's learning: its first complete answer, or one cut at the cap (never a failed, partial or blind one). */
+  readonly learningEnded: boolean;
   readonly rows: number;
   readonly truncated: boolean;
   readonly partial: boolean;

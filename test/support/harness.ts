@@ -36,6 +36,10 @@ export class ScriptedRunner implements HuntRunner {
   failures = new Map<string, Error>();
   /** Hunts whose index patterns match nothing. */
   withoutData = new Set<string>();
+  /** Hunts whose answer Elasticsearch marks is_partial. */
+  partial = new Set<string>();
+  /** Rows past the cap, per hunt, for answers cut at the row limit. */
+  rowsCut = new Map<string, number>();
   gate?: Promise<void>;
   calls = 0;
 
@@ -46,7 +50,8 @@ export class ScriptedRunner implements HuntRunner {
     if (failure) throw failure;
     if (this.withoutData.has(hunt.id)) return { findings: [], truncated: false, partial: false, noData: true };
     const findings = this.findings.filter((f) => f.huntId === hunt.id);
-    return { findings, truncated: findings.length >= hunt.rowLimit, partial: false, noData: false };
+    const cut = this.rowsCut.get(hunt.id);
+    return { findings, truncated: findings.length >= hunt.rowLimit || cut !== undefined, partial: this.partial.has(hunt.id), noData: false, ...(cut !== undefined ? { rowsCut: cut } : {}) };
   }
 }
 

@@ -17,7 +17,7 @@ export function summary(over: Partial<RunSummary> = {}, hunts: Partial<HuntSumma
     outcome: 'succeeded',
     learning: false,
     dryRun: false,
-    hunts: hunts.map((h, i) => ({ huntId: ids[i]!, status: 'ok', learning: false, rows: 12, truncated: false, partial: false, new: 0, known: 12, learned: 0, ...h })),
+    hunts: hunts.map((h, i) => ({ huntId: ids[i]!, status: 'ok', learning: false, learningEnded: false, rows: 12, truncated: false, partial: false, new: 0, known: 12, learned: 0, ...h })),
     totals: { findings: 24, new: 0, republished: 0, known: 24, learned: 0, claimedElsewhere: 0, alerted: 0, unmarked: 0, huntsFailed: 0, huntsBlind: 0 },
     problems: [],
     ...over,
