@@ -70,6 +70,7 @@ export async function runNightlyJob(options: NightlyJobOptions): Promise<RunSumm
     {
       runId: options.runId,
       claimLeaseMs: env.claimLeaseMs,
+      disabledHunts: env.huntConfig.disabledHunts,
       ...(options.invocationEndsAt !== undefined ? { deadline: options.invocationEndsAt } : {}),
     },
   );

@@ -27,6 +27,7 @@ export const CONTEXT_KEYS = {
   thresholds: { key: 'nmDispatcherHunt:thresholds', example: '{"dispatcher-child-process":{"maxAgentCount":3,"maxEventCount":15}}', default: "each hunt's defaults", description: 'JSON: rarity thresholds per hunt (maxAgentCount, and maxEventCount where the hunt uses it)' },
   exclusions: { key: 'nmDispatcherHunt:exclusions', example: '{"dispatcher-script-write":["/opt/ansible/bin/python3","/opt/salt/*"]}', default: 'none', description: 'JSON: trusted executables per hunt, exact path or prefix ending in *' },
   extraIndexPatterns: { key: 'nmDispatcherHunt:extraIndexPatterns', example: 'logs-sentinel_one_cloud_funnel.*,endgame-*', default: 'none', description: "Comma-separated index patterns added to both hunts (the seed rule's are shown)" },
+  disabledHunts: { key: 'nmDispatcherHunt:disabledHunts', example: 'dispatcher-script-write', default: 'none', description: "Comma-separated hunt ids this deployment does not run (see Hunts); their pending findings are still published, and re-enabling one reads back to its last complete answer" },
   kibanaUrl: { key: 'nmDispatcherHunt:kibanaUrl', example: 'https://kibana.example.com', default: 'none', description: 'Kibana base URL for Discover links in alerts' },
   vpcId: { key: 'nmDispatcherHunt:vpcId', example: 'vpc-0123456789abcdef0', default: 'none', description: 'Run the function in this VPC (with subnetIds)' },
   subnetIds: { key: 'nmDispatcherHunt:subnetIds', example: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210', default: 'none', description: 'Comma-separated private subnet ids with a route to Elasticsearch and AWS APIs' },
@@ -128,7 +129,7 @@ export function propsFromContext(scope: Construct, context: Context): NmDispatch
     fail('alertEmails', `is not set and no Slack channel is either, so alerts and alarms would reach nobody; set one, or acknowledge subscribers added outside this stack with -c ${CONTEXT_KEYS.subscribersOutsideStack.key}=true`);
   }
 
-  const huntConfig = huntConfigFromContext(text('lookbackDays', /^\d+$/, 'must be a whole number of days from 1 to 365'), json('thresholds'), json('exclusions'), list('extraIndexPatterns', /^\S+$/), fail);
+  const huntConfig = huntConfigFromContext(text('lookbackDays', /^\d+$/, 'must be a whole number of days from 1 to 365'), json('thresholds'), json('exclusions'), list('extraIndexPatterns', /^\S+$/), list('disabledHunts', /^\S+$/), fail);
 
   let scheduleTimeZone = text('scheduleTimeZone', /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'is not an IANA time zone');
   if (scheduleTimeZone && !Intl.supportedValuesOf('timeZone').includes(scheduleTimeZone) && scheduleTimeZone !== 'UTC') scheduleTimeZone = fail('scheduleTimeZone', 'is not an IANA time zone');
@@ -181,12 +182,20 @@ export function propsFromContext(scope: Construct, context: Context): NmDispatch
 }
 
 /** Each hunt setting is checked on its own, so that every wrong one gets its own line. */
-function huntConfigFromContext(lookbackDays: string | undefined, thresholds: unknown, exclusions: unknown, extraIndexPatterns: string[], fail: (name: ContextName, problem: string) => undefined): unknown {
+function huntConfigFromContext(
+  lookbackDays: string | undefined,
+  thresholds: unknown,
+  exclusions: unknown,
+  extraIndexPatterns: string[],
+  disabledHunts: string[],
+  fail: (name: ContextName, problem: string) => undefined,
+): unknown {
   const sections: [ContextName, Record<string, unknown>][] = [
     ['lookbackDays', lookbackDays !== undefined ? { lookbackDays: Number(lookbackDays) } : {}],
     ['thresholds', thresholds !== undefined ? { thresholds } : {}],
     ['exclusions', exclusions !== undefined ? { exclusions } : {}],
     ['extraIndexPatterns', { extraIndexPatterns }],
+    ['disabledHunts', { disabledHunts }],
   ];
   let valid = true;
   for (const [name, section] of sections) {

@@ -4,12 +4,13 @@ import { ConfigurationError } from '../functions/core/errors';
 import { defaultHuntConfig, parseHuntConfig } from '../functions/core/hunt-config';
 
 describe('hunt configuration', () => {
-  it('defaults to 30 days, the seed thresholds, no exclusions and no extra index patterns', () => {
+  it('defaults to 30 days, the seed thresholds, no exclusions, no extra index patterns and every hunt enabled', () => {
     assert.deepEqual(defaultHuntConfig(), {
       lookbackDays: 30,
       thresholds: { 'dispatcher-child-process': { maxAgentCount: 3, maxEventCount: 15 }, 'dispatcher-script-write': { maxAgentCount: 3 } },
       exclusions: { 'dispatcher-child-process': [], 'dispatcher-script-write': [] },
       extraIndexPatterns: [],
+      disabledHunts: [],
     });
   });
 
@@ -24,6 +25,8 @@ describe('hunt configuration', () => {
     ['an exclusion with a newline', { exclusions: { 'dispatcher-script-write': ['/bin/x\n| LIMIT 0'] } }, 'exclusions.dispatcher-script-write[0]'],
     ['an index pattern that would inject ES|QL', { extraIndexPatterns: ['endgame-* | LIMIT 0'] }, 'extraIndexPatterns[0]'],
     ['an index pattern with a quote', { extraIndexPatterns: ['"x"'] }, 'extraIndexPatterns[0]'],
+    ['a threshold the hunt does not use', { thresholds: { 'dispatcher-script-write': { maxEventCount: 5 } } }, 'thresholds.dispatcher-script-write.maxEventCount'],
+    ['disabling an unknown hunt', { disabledHunts: ['dispatcher-script-writes'] }, 'disabledHunts[0]'],
   ];
   for (const [name, input, field] of invalid) {
     it(`rejects ${name}, naming ${field}`, () => {

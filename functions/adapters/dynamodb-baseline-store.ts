@@ -20,6 +20,8 @@ import { BASELINE_TABLE } from './baseline-table';
 
 const META_PREFIX = 'meta#';
 const INITIALISED_KEY = `${META_PREFIX}initialised-hunts`;
+/** One attribute per hunt id: when it last answered completely. */
+const ANSWERED_KEY = `${META_PREFIX}hunts-answered`;
 const PENDING = 'pending';
 const BATCH_GET = 100;
 const BATCH_WRITE = 25;
@@ -64,6 +66,31 @@ export class DynamoDbBaselineStore implements BaselineStore {
         UpdateExpression: 'ADD huntIds :ids',
         ExpressionAttributeValues: { ':ids': new Set(huntIds) },
       }),
+    );
+  }
+
+  async lastAnswered(): Promise<Map<string, string>> {
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { fingerprint: ANSWERED_KEY }, ConsistentRead: true }));
+    return new Map(Object.entries(item ?? {}).filter((entry): entry is [string, string] => entry[0] !== 'fingerprint' && typeof entry[1] === 'string'));
+  }
+
+  async recordAnswered(huntIds: readonly string[], at: Date): Promise<void> {
+    if (huntIds.length === 0) return;
+    const names = Object.fromEntries(huntIds.map((id, i) => [`#h${i}`, id]));
+    // Only forward: a slow run that started earlier never moves a hunt's mark back.
+    await Promise.all(
+      huntIds.map((_, i) =>
+        this.conditional(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { fingerprint: ANSWERED_KEY },
+            UpdateExpression: `SET #h${i} = :at`,
+            ConditionExpression: `attribute_not_exists(#h${i}) OR #h${i} < :at`,
+            ExpressionAttributeNames: { [`#h${i}`]: names[`#h${i}`] as string },
+            ExpressionAttributeValues: { ':at': at.toISOString() },
+          }),
+        ),
+      ),
     );
   }
 

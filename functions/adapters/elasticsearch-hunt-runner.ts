@@ -4,7 +4,8 @@ import type { HuntConfig } from '../core/hunt-config';
 import { buildHuntRequest, type HuntRequest } from '../core/hunt-request';
 import { parseHuntResponse, type HuntRows } from '../core/esql-result';
 import type { HuntDefinition } from '../core/hunts/hunt-definition';
-import type { HuntRunner } from '../core/ports';
+import { catchUpLookbackDays } from '../core/catch-up';
+import type { HuntRunner, HuntWindow } from '../core/ports';
 import { DEFAULT_RETRY, withRetry, type RetryContext, type RetryPolicy } from '../core/retry';
 import type { ElasticsearchConnection } from './elasticsearch-connection';
 
@@ -49,8 +50,8 @@ export class ElasticsearchHuntRunner implements HuntRunner {
     private readonly options: ElasticsearchHuntRunnerOptions = {},
   ) {}
 
-  async run(hunt: HuntDefinition): Promise<HuntRows> {
-    const request = buildHuntRequest(hunt, this.config);
+  async run(hunt: HuntDefinition, window: HuntWindow = {}): Promise<HuntRows> {
+    const request = buildHuntRequest(hunt, { ...this.config, lookbackDays: catchUpLookbackDays(this.config.lookbackDays, window.readSince, new Date(this.options.retryContext?.now?.() ?? Date.now())) });
     const patterns = request.indexPatterns.join(', ');
     try {
       const body = await withRetry(

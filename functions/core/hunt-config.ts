@@ -12,7 +12,12 @@ export interface HuntConfig {
   readonly exclusions: Readonly<Record<HuntId, readonly string[]>>;
   /** Index patterns queried in addition to each hunt's own, e.g. the seed rule's `endgame-*`. @default none */
   readonly extraIndexPatterns: readonly string[];
+  /** Hunts this deployment does not run; their pending entries are still published. @default none */
+  readonly disabledHunts: readonly HuntId[];
 }
+
+/** The longest lookback a deployment may configure, and the furthest a hunt catches up after an outage. */
+export const MAX_LOOKBACK_DAYS = 365;
 
 const INDEX_PATTERN = /^[a-z0-9][a-z0-9_.*-]{0,254}$/;
 const ABSOLUTE_PATH = /^\/[^\0\n\r]{0,4094}$/;
@@ -25,13 +30,13 @@ export function parseHuntConfig(input: unknown): HuntConfig {
     throw new ConfigurationError('huntConfig', 'expected a JSON object');
   }
   const raw = input as Record<string, unknown>;
-  const known = new Set(['lookbackDays', 'thresholds', 'exclusions', 'extraIndexPatterns']);
+  const known = new Set(['lookbackDays', 'thresholds', 'exclusions', 'extraIndexPatterns', 'disabledHunts']);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) throw new ConfigurationError(key, `unknown key; expected one of ${[...known].join(', ')}`);
   }
   const lookbackDays = raw.lookbackDays ?? 30;
-  if (!Number.isInteger(lookbackDays) || (lookbackDays as number) < 1 || (lookbackDays as number) > 365) {
-    throw new ConfigurationError('lookbackDays', 'expected a whole number of days from 1 to 365, e.g. 30');
+  if (!Number.isInteger(lookbackDays) || (lookbackDays as number) < 1 || (lookbackDays as number) > MAX_LOOKBACK_DAYS) {
+    throw new ConfigurationError('lookbackDays', `expected a whole number of days from 1 to ${MAX_LOOKBACK_DAYS}, e.g. 30`);
   }
   const thresholdsInput = objectOrEmpty(raw.thresholds, 'thresholds');
   const exclusionsInput = objectOrEmpty(raw.exclusions, 'exclusions');
@@ -49,7 +54,12 @@ export function parseHuntConfig(input: unknown): HuntConfig {
     exclusions[hunt.id] = stringList(exclusionsInput[hunt.id], `exclusions.${hunt.id}`, ABSOLUTE_PATH, 'an absolute path, optionally ending in *');
   }
   const extraIndexPatterns = stringList(raw.extraIndexPatterns, 'extraIndexPatterns', INDEX_PATTERN, 'an index pattern such as endgame-*');
-  return { lookbackDays: lookbackDays as number, thresholds, exclusions, extraIndexPatterns };
+  const disabledHunts = stringList(raw.disabledHunts, 'disabledHunts', /^[\w-]{1,64}$/, 'a hunt id');
+  disabledHunts.forEach((id, index) => {
+    if (!HUNTS.some((hunt) => hunt.id === id)) throw new ConfigurationError(`disabledHunts[${index}]`, `unknown hunt id "${id}"; expected one of ${HUNTS.map((h) => h.id).join(', ')}`);
+  });
+  if (disabledHunts.length === HUNTS.length) throw new ConfigurationError('disabledHunts', 'disables every hunt; remove the stack instead, or keep at least one hunt');
+  return { lookbackDays: lookbackDays as number, thresholds, exclusions, extraIndexPatterns, disabledHunts: [...new Set(disabledHunts)] as HuntId[] };
 }
 
 function objectOrEmpty(value: unknown, field: string): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { BaselineEntry } from './baseline';
 import { planBaseline, type BaselinePlan } from './baseline-plan';
+import { catchUpProblem } from './catch-up';
 import { leaseTerms } from './claim-lease';
 import { errorMessage } from './errors';
 import type { HuntRows } from './esql-result';
@@ -29,6 +30,8 @@ export interface RunOptions {
   readonly claimLeaseMs?: number;
   /** Sibling entries read to explain each new finding. */
   readonly siblingLimit?: number;
+  /** Hunts the deployment turned off: not run, not learning; their pending entries are still published. */
+  readonly disabledHunts?: readonly string[];
 }
 
 export interface ForcedLearning {
@@ -60,12 +63,20 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
   const startedAt = clock();
   const lease = leaseTerms(options.runId, startedAt, options.deadline, options.claimLeaseMs);
   const problems: string[] = [];
-  const results = await runHunts(deps, problems);
+  const disabled = new Set(options.disabledHunts ?? []);
+  const enabled = deps.hunts.filter((h) => !disabled.has(h.id));
+  const answered = await store.lastAnswered();
+  const readSince = (huntId: string) => (answered.has(huntId) ? new Date(answered.get(huntId) as string) : undefined);
+  for (const hunt of enabled) {
+    const problem = catchUpProblem(hunt.id, readSince(hunt.id), startedAt);
+    if (problem) problems.push(problem);
+  }
+  const results = await runHunts({ ...deps, hunts: enabled }, problems, readSince);
   const findings = results.flatMap((r) => (r.rows ? r.rows.findings : []));
 
   const initialised = await store.initialisedHunts();
   const forced = options.forcedLearning;
-  const learning = new Set(deps.hunts.filter((h) => forced !== undefined || !initialised.has(h.id)).map((h) => h.id));
+  const learning = new Set(enabled.filter((h) => forced !== undefined || !initialised.has(h.id)).map((h) => h.id));
   const existing = await store.getMany(findings.map((f) => f.fingerprint));
   const pending = await store.listPending();
   const plan = planBaseline({ findings, existing, pending, hunts: deps.hunts, learning, now: startedAt, claim: lease.claim });
@@ -114,6 +125,8 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
   });
   const changedMeanwhile = await store.recordObservations(plan.observed);
   if (changedMeanwhile.length > 0) log.info('entries approved, forgotten or imported during the run: their observation was not written', { count: changedMeanwhile.length });
+  // Last, so that a run that dies before this point is caught up by the next one.
+  await store.recordAnswered(results.filter((r) => r.rows && !r.rows.noData && !r.rows.partial).map((r) => r.hunt.id), startedAt);
   const summary = summarise(outcome);
   log.info('run finished', { summary });
   return summary;
@@ -127,12 +140,13 @@ async function forcedLearningAlerts(deps: RunDependencies, forced: ForcedLearnin
   return alerts.map((a) => ({ ...a, novelty: `recorded as learned by ${forced.by} (forced learning), not alerted; ${a.novelty}` }));
 }
 
-async function runHunts(deps: RunDependencies, problems: string[]): Promise<HuntResult[]> {
+async function runHunts(deps: RunDependencies, problems: string[], readSince: (huntId: string) => Date | undefined): Promise<HuntResult[]> {
   return Promise.all(
     deps.hunts.map(async (hunt) => {
-      deps.log.info('hunt started', { huntId: hunt.id });
+      const since = readSince(hunt.id);
+      deps.log.info('hunt started', { huntId: hunt.id, ...(since ? { readSince: since.toISOString() } : {}) });
       try {
-        const rows = await deps.runner.run(hunt);
+        const rows = await deps.runner.run(hunt, since ? { readSince: since } : {});
         deps.log.info('hunt finished', { huntId: hunt.id, rows: rows.findings.length, truncated: rows.truncated, partial: rows.partial, noData: rows.noData });
         if (rows.truncated) problems.push(`${hunt.id} returned its row limit of ${hunt.rowLimit}: rarer rows are listed first, more common ones may be missing. Narrow the lookback or add exclusions.`);
         if (rows.partial) problems.push(`${hunt.id}: Elasticsearch returned partial results (is_partial): some shards or clusters did not answer.`);
@@ -177,6 +191,10 @@ function buildSummary(
     learned: byHunt(plan.learned, hunt.id),
     ...(error !== undefined ? { error } : {}),
   }));
+  const disabled = new Set(options.disabledHunts ?? []);
+  for (const hunt of deps.hunts.filter((h) => disabled.has(h.id))) {
+    hunts.push({ huntId: hunt.id, status: 'disabled', learning: false, learningEnded: false, rows: 0, truncated: false, partial: false, new: outcome.published.filter((e) => e.huntId === hunt.id).length, known: 0, learned: 0 });
+  }
   const huntsFailed = hunts.filter((h) => h.status === 'failed').length;
   const unmarked = (outcome.mark?.failed.length ?? 0) + (outcome.mark?.takenOver.length ?? 0);
   // Partial results alert what they hold and fail the run, so that a degraded cluster is never a silent success.

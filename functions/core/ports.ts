@@ -4,8 +4,14 @@ import type { HuntDefinition } from './hunts/hunt-definition';
 import type { AlertReport } from './alert-report';
 
 /** Runs one hunt against the event store. */
+/** What a run asks of one hunt beyond its configuration. */
+export interface HuntWindow {
+  /** Read at least back to here: the hunt's last complete answer, after an outage or while it was disabled. */
+  readonly readSince?: Date;
+}
+
 export interface HuntRunner {
-  run(hunt: HuntDefinition): Promise<HuntRows>;
+  run(hunt: HuntDefinition, window?: HuntWindow): Promise<HuntRows>;
 }
 
 /** Publishes one report; resolves to the message id. */
@@ -35,6 +41,9 @@ export interface BaselineStore {
   /** Hunts that completed a learning run; the others still learn. */
   initialisedHunts(): Promise<Set<string>>;
   markInitialised(huntIds: readonly string[]): Promise<void>;
+  /** When each hunt last answered completely (ISO-8601), so that the next run reads back to then. */
+  lastAnswered(): Promise<Map<string, string>>;
+  recordAnswered(huntIds: readonly string[], at: Date): Promise<void>;
   /** Entries for these fingerprints, in batches; absent ones are simply missing from the map. */
   getMany(fingerprints: readonly string[]): Promise<Map<string, BaselineEntry>>;
   /** Every pending entry, whichever run left it. */

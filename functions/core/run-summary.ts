@@ -1,6 +1,7 @@
 import type { HuntId } from './hunts/hunt-definition';
 
-export type HuntStatus = 'ok' | 'no-data' | 'failed';
+/** `disabled`: not run by this deployment (its pending entries are still published). */
+export type HuntStatus = 'ok' | 'no-data' | 'failed' | 'disabled';
 
 export interface HuntSummary {
   readonly huntId: HuntId;
