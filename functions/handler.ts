@@ -11,9 +11,10 @@ import { escapeInvisible } from './core/invisible-text';
 import { Redactor } from './core/redact';
 import { safeRunLog } from './core/safe-log';
 import type { RunSummary } from './core/run-summary';
+import { RUN_DURATION, RUN_METRICS, SUCCESSFUL_RUNS, runGauges } from './core/run-gauges';
 
-export const METRICS_NAMESPACE = 'NmDispatcherHunt';
-const SERVICE = 'nm-dispatcher-hunt';
+export const METRICS_NAMESPACE = RUN_METRICS.namespace;
+const SERVICE = RUN_METRICS.dimension.value;
 
 const logger = new Logger({ serviceName: SERVICE });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE });
@@ -36,8 +37,11 @@ export async function handler(_event: HuntEvent, context: Pick<Context, 'awsRequ
   const secrets = new Redactor();
   const log = safeRunLog(logger, secrets);
   const startedAt = Date.now();
+  // Every log line of this invocation names it, so that a deploy's first run can point at its own lines.
+  logger.appendKeys({ function_request_id: context.awsRequestId });
+  let summary: RunSummary | undefined;
   try {
-    const summary = await runNightlyJob({
+    summary = await runNightlyJob({
       env: parseRuntimeEnvironment(process.env),
       clients: awsClients(),
       runId: context.awsRequestId,
@@ -46,30 +50,20 @@ export async function handler(_event: HuntEvent, context: Pick<Context, 'awsRequ
       log,
       secretSink: secrets,
     });
-    recordMetrics(summary);
     if (summary.outcome === 'failed') throw new RunFailedError(`Run failed: ${summary.problems.join(' ')}`);
     return summary;
   } catch (error) {
-    if (!(error instanceof RunFailedError)) {
-      metrics.addMetric('RunsFailed', MetricUnit.Count, 1);
-      metrics.addMetric('RunDurationMs', MetricUnit.Milliseconds, Date.now() - startedAt);
-    }
     log.error('run failed', { error: errorMessage(error), errorName: (error as Error).name });
     throw new RunFailedError(escapeInvisible(secrets.text(errorMessage(error))));
   } finally {
+    recordMetrics(summary, Date.now() - startedAt);
     metrics.publishStoredMetrics();
   }
 }
 
-function recordMetrics(summary: RunSummary): void {
-  metrics.addMetric('Findings', MetricUnit.Count, summary.totals.findings);
-  metrics.addMetric('NewFindings', MetricUnit.Count, summary.totals.new + summary.totals.republished);
-  metrics.addMetric('HuntsFailed', MetricUnit.Count, summary.totals.huntsFailed);
-  metrics.addMetric('HuntsTruncated', MetricUnit.Count, summary.hunts.filter((h) => h.truncated).length);
-  metrics.addMetric('HuntsBlind', MetricUnit.Count, summary.totals.huntsBlind);
-  metrics.addMetric('ClaimedElsewhere', MetricUnit.Count, summary.totals.claimedElsewhere);
-  metrics.addMetric('UnmarkedAlerts', MetricUnit.Count, summary.totals.unmarked);
-  metrics.addMetric('RunDurationMs', MetricUnit.Milliseconds, summary.durationMs);
-  // The dead man's switch alarms when this metric is missing for 26 hours.
-  metrics.addMetric(summary.outcome === 'succeeded' ? 'SuccessfulRuns' : 'RunsFailed', MetricUnit.Count, 1);
+/** Every gauge, every run, so that each alarm shows the last run's state (see RUN_GAUGES). */
+function recordMetrics(summary: RunSummary | undefined, durationMs: number): void {
+  for (const [name, value] of Object.entries(runGauges(summary))) metrics.addMetric(name, MetricUnit.Count, value);
+  metrics.addMetric(RUN_DURATION, MetricUnit.Milliseconds, summary?.durationMs ?? durationMs);
+  if (summary?.outcome === 'succeeded') metrics.addMetric(SUCCESSFUL_RUNS, MetricUnit.Count, 1);
 }

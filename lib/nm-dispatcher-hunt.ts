@@ -1,8 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type CfnElement, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -20,6 +18,7 @@ import { BASELINE_TABLE } from '../functions/adapters/baseline-table';
 import { ENV } from '../functions/adapters/runtime-environment';
 import { parseHuntConfig } from '../functions/core/hunt-config';
 import { AnalystPolicies } from './analyst-policies';
+import { RunAlarms } from './run-alarms';
 import { functionNetwork, type FunctionVpcProps } from './function-network';
 import { grantSecretRead } from './secret-access';
 import { deadMansSwitchHours } from './schedule-gaps';
@@ -77,7 +76,8 @@ export class NmDispatcherHunt extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
   public readonly schedule: scheduler.Schedule;
   public readonly key: kms.Key;
-  public readonly alarms: { readonly errors: cloudwatch.Alarm; readonly deadLetters: cloudwatch.Alarm; readonly noSuccessfulRun: cloudwatch.Alarm };
+  /** The run-outcome alarms, on the alert topic; add your own to `topic` too (its policy lets this account's alarms publish). */
+  public readonly alarms: RunAlarms;
   public readonly slackChannel?: chatbot.SlackChannelConfiguration;
   public readonly logGroup: logs.LogGroup;
   /** Managed policies for analysts' roles: baseline triage, and import kept apart. */
@@ -231,41 +231,7 @@ export class NmDispatcherHunt extends Construct {
     });
 
 
-    const alarmAction = new cloudwatchActions.SnsAction(this.topic);
-    const alarm = (id: string, props: cloudwatch.AlarmProps) => {
-      const created = new cloudwatch.Alarm(this, id, props);
-      created.addAlarmAction(alarmAction);
-      created.addOkAction(alarmAction);
-      return created;
-    };
-    this.alarms = {
-      errors: alarm('ErrorsAlarm', {
-        alarmDescription: 'nm-dispatcher-hunt: the nightly run failed (a hunt, the secret, Elasticsearch, DynamoDB or SNS). See the function logs: the last line is the run summary.',
-        metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      deadLetters: alarm('DeadLettersAlarm', {
-        alarmDescription: 'nm-dispatcher-hunt: a scheduled run could not be delivered or failed after retries; messages wait in the dead-letter queue.',
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      noSuccessfulRun: alarm('NoSuccessfulRunAlarm', {
-        alarmDescription: `nm-dispatcher-hunt dead man's switch: no successful run for ${noSuccessHours} hours. The hunt is not protecting you until this clears.`,
-        metric: new cloudwatch.Metric({ namespace: 'NmDispatcherHunt', metricName: 'SuccessfulRuns', dimensionsMap: { service: 'nm-dispatcher-hunt' }, period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
-        threshold: 1,
-        evaluationPeriods: noSuccessHours,
-        datapointsToAlarm: noSuccessHours,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        // No data is exactly what a dead man's switch is for.
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      }),
-    };
+    this.alarms = new RunAlarms(this, 'Alarms', { topic: this.topic, deadLetterQueue: this.deadLetterQueue, noSuccessHours });
 
     if (props.slack) {
       this.slackChannel = new chatbot.SlackChannelConfiguration(this, 'Slack', {

@@ -7,6 +7,7 @@ import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local
 import { startElasticsearchStandIn, type ElasticsearchStandIn } from '../functions/local/elasticsearch-stand-in';
 import { CHILD_COLUMNS, WRITE_COLUMNS, childRow, responseFor, writeRow } from './support/rows';
 import { captureOutput } from './support/capture-output';
+import { RUN_GAUGES } from '../functions/core/run-gauges';
 
 const API_KEY = 'bm90LWEtcmVhbC1rZXk6c2VjcmV0LXZhbHVlLTQy';
 const SECRET_ID = 'nm-dispatcher-hunt/elasticsearch';
@@ -83,6 +84,8 @@ describe('the Lambda handler', () => {
     assert.equal(emf.service, 'nm-dispatcher-hunt');
     assert.ok(directive.Metrics.some((m) => m.Name === 'SuccessfulRuns'));
     assert.equal(emf.HuntsFailed, 0);
+    for (const gauge of Object.values(RUN_GAUGES)) assert.equal(typeof emf[gauge], 'number', `gauge ${gauge} is published every run`);
+    assert.equal(emf.RunFailed, 0);
     assert.ok(typeof emf.RunDurationMs === 'number');
     for (const line of [...first.lines, ...second.lines]) assert.ok(!line.includes(API_KEY), 'API key in output');
     assert.equal(es.requests.at(-1)!.headers.authorization, `ApiKey ${API_KEY}`);
@@ -105,7 +108,8 @@ describe('the Lambda handler', () => {
     assert.ok(!String(run.error).includes(API_KEY));
     for (const line of run.lines) assert.ok(!line.includes(API_KEY));
     const emf = run.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r._aws !== undefined);
-    assert.equal(emf?.RunsFailed, 1);
+    assert.equal(emf?.RunFailed, 1);
+    assert.equal(emf?.SuccessfulRuns, undefined);
   });
 
   for (const password of ['false', 'a"b\\c-7Q']) {

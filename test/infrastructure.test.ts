@@ -99,26 +99,6 @@ describe('the stack', () => {
     template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
   });
 
-  it('alarms on errors, dead letters, and 26 hours without a successful run', () => {
-    const topic = [{ Ref: ref(hunt.topic) }];
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1, AlarmActions: topic, TreatMissingData: 'notBreaching' });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1, AlarmActions: topic });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'SuccessfulRuns',
-      Namespace: 'NmDispatcherHunt',
-      Dimensions: [{ Name: 'service', Value: 'nm-dispatcher-hunt' }],
-      Statistic: 'Sum',
-      Period: 3_600,
-      EvaluationPeriods: 26,
-      DatapointsToAlarm: 26,
-      ComparisonOperator: 'LessThanThreshold',
-      Threshold: 1,
-      TreatMissingData: 'breaching',
-      AlarmActions: topic,
-      OKActions: topic,
-    });
-  });
-
   it('adds no Slack channel and no VPC unless asked', () => {
     template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
     template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: Match.absent() });
