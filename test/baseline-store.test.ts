@@ -42,10 +42,10 @@ describe('DynamoDbBaselineStore', () => {
     assert.equal(notifier.alertedFingerprints().length, 10);
     assert.deepEqual(Object.fromEntries([...counts].sort()), {
       BatchGetItemCommand: 100 + 1, // 10,000 keys / 100, then the 10 claims re-read just before publishing
-      GetItemCommand: 1, // which hunts have learned
+      GetItemCommand: 1 + 1, // which hunts have learned + when each last answered completely
       PutItemCommand: 10, // one conditional create per new finding
       QueryCommand: 1 + 10, // pending entries + siblings of each new finding's path
-      UpdateItemCommand: 10 + 100, // mark alerted (conditional on this run's claim) + the 100 changed observations (conditional on what was read)
+      UpdateItemCommand: 10 + 100 + HUNTS.length, // mark alerted (conditional on this run's claim) + the 100 changed observations (conditional on what was read) + each hunt's answered mark
     });
   });
 
