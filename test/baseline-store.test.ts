@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DynamoDbBaselineStore } from '../functions/adapters/dynamodb-baseline-store';
-import { entryFromFinding, type BaselineEntry } from '../functions/core/baseline';
+import { MAX_NOTE_CHARS, entryFromFinding, type BaselineEntry } from '../functions/core/baseline';
+import { dynamoItemBytes } from '../functions/core/item-size';
 import { entryToJsonLine, parseBaselineJsonLines } from '../functions/core/baseline-jsonl';
 import { BaselineImportError } from '../functions/core/errors';
 import { huntById } from '../functions/core/hunts';
@@ -73,6 +74,42 @@ describe('DynamoDbBaselineStore', () => {
     assert.equal(await store.approve('0'.repeat(64), 'x', 'y', new Date(NOW)), undefined);
     assert.equal(await store.forget(entry.fingerprint), true);
     assert.equal(await store.forget(entry.fingerprint), false);
+  });
+
+  it('keeps every approval, newest first, with who, when, the note and the scope', async () => {
+    const store = new DynamoDbBaselineStore(db.client, await db.createTable());
+    const entry = { ...entryFor('/etc/NetworkManager/dispatcher.d/vpn', 'alerted'), agentIds: ['agent-7', 'agent-9'] };
+    await store.putMany([entry]);
+    await store.approve(entry.fingerprint, 'VPN hook on two gateways', 'alice', new Date('2026-11-25T09:00:00.000Z'));
+    const again = await store.approve(entry.fingerprint, 'rolled out everywhere (CHG-88)', 'bob', new Date('2026-12-02T09:00:00.000Z'), { fleetWide: true });
+    assert.deepEqual(again?.approvals, [
+      { by: 'bob', at: '2026-12-02T09:00:00.000Z', note: 'rolled out everywhere (CHG-88)', scope: { kind: 'fleet' } },
+      { by: 'alice', at: '2026-11-25T09:00:00.000Z', note: 'VPN hook on two gateways', scope: { kind: 'agents', agentIds: ['agent-7', 'agent-9'] } },
+    ]);
+    assert.deepEqual([again?.note, again?.approvedBy, again?.approvedAt], ['rolled out everywhere (CHG-88)', 'bob', '2026-12-02T09:00:00.000Z'], 'the newest approval');
+    assert.deepEqual((await store.getMany([entry.fingerprint])).get(entry.fingerprint)?.approvals, again?.approvals);
+  });
+
+  it('caps the approval history well under the 400 KB item limit, even for the largest entry', async () => {
+    const store = new DynamoDbBaselineStore(db.client, await db.createTable());
+    // Three-byte characters everywhere, every bound reached: the largest entry a run can write.
+    const wide = (n: number) => '€'.repeat(n);
+    const finding = writeFinding(`/etc/NetworkManager/dispatcher.d/${wide(9_000)}`, `/usr/bin/${wide(9_000)}`, { hostNames: Array.from({ length: 10 }, (_, i) => `${i}${wide(300)}`), agentIds: Array.from({ length: 10 }, (_, i) => `${i}${wide(300)}`) });
+    const entry = entryFromFinding(write, finding, 'alerted', NOW);
+    await store.putMany([entry]);
+    const approvals = 300;
+    for (let i = 0; i < approvals; i++) {
+      const at = new Date(Date.parse(NOW) + i * 60_000);
+      await store.approve(entry.fingerprint, `${i} ${wide(MAX_NOTE_CHARS - 8)}`, `${i}${wide(250)}`, at, { fleetWide: i % 2 === 0 });
+    }
+    const stored = (await store.getMany([entry.fingerprint])).get(entry.fingerprint)!;
+    const bytes = dynamoItemBytes(stored);
+    assert.ok(bytes < 200_000, `item of ${bytes} bytes`);
+    const kept = stored.approvals!;
+    assert.ok(kept.length >= 5 && kept.length < approvals, `${kept.length} approvals kept`);
+    assert.equal(stored.approvalsDropped, approvals - kept.length);
+    assert.deepEqual(kept.map((a) => a.at), [...kept.map((a) => a.at)].sort().reverse(), 'newest first');
+    assert.match(kept[0]!.note, /^299 /);
   });
 
   it('lists entries by status and hunt, hiding bookkeeping items', async () => {

@@ -63,6 +63,11 @@ describe('the CLI', () => {
     assert.equal(approved.stdout, `approved ${learned.fingerprint}\n`);
     const [entry] = JSON.parse((await cli(['baseline', 'list', '--status', 'approved', '--json', '--table', table])).stdout) as { note: string; approvedBy: string }[];
     assert.deepEqual([entry!.note, entry!.approvedBy], ['stock ifupdown hook', 'alice']);
+    const again = await cli(['baseline', 'approve', learned.fingerprint, '--note', 'now on every host', '--by', 'bob', '--fleet-wide', '--table', table]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /scope fleet-wide; 2 approval\(s\) in its history, newest first/);
+    const [history] = JSON.parse((await cli(['baseline', 'list', '--status', 'approved', '--json', '--table', table])).stdout) as { approvals: { by: string; scope: { kind: string } }[] }[];
+    assert.deepEqual(history!.approvals.map((a) => [a.by, a.scope.kind]), [['bob', 'fleet'], ['alice', 'agents']]);
     const missing = await cli(['baseline', 'forget', 'f'.repeat(64), '--table', table]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /not found/);
@@ -73,7 +78,8 @@ describe('the CLI', () => {
     assert.equal((await cli(['baseline', 'export', file, '--table', table])).code, 0);
     assert.equal(readFileSync(file, 'utf8').trim().split('\n').length, 1 + 2, 'a header line, then one line per entry');
     const target = await db.createTable();
-    const imported = await cli(['baseline', 'import', file, '--table', target]);
+    const imported = await cli(['baseline', 'import', file, '--table', target, '--allow-approved']); // the entry approved above
+    assert.match(imported.stderr, /The file holds 2 entries: 1 alerted, 1 approved \(never alerted; approved by bob\)/);
     assert.equal(imported.stdout, 'imported 2 entries\n');
     writeFileSync(join(dir, 'bad.jsonl'), `${readFileSync(file, 'utf8')}{"fingerprint":"nope"}\n`);
     const bad = await cli(['baseline', 'import', join(dir, 'bad.jsonl'), '--table', await db.createTable()]);

@@ -50,7 +50,7 @@ describe('parsing a _query response', () => {
     assert.throws(() => parseHuntResponse(write, { columns: [] }), /lacks "columns" or "values"/);
     assert.throws(() => parseHuntResponse(write, responseFor(WRITE_COLUMNS.slice(1), [writeRow()])), /lacks columns event_count/);
     assert.throws(() => parseHuntResponse(write, responseFor(WRITE_COLUMNS, [writeRow({ event_count: 'many' })])), /row 0 column event_count is not a count/);
-    assert.throws(() => parseHuntResponse(write, responseFor(WRITE_COLUMNS, [writeRow({ last_seen: 'yesterday' })])), /not a timestamp/);
+    assert.throws(() => parseHuntResponse(write, responseFor(WRITE_COLUMNS, [writeRow({ last_seen: 'yesterday' })])), /not an ISO-8601 UTC timestamp/);
     assert.throws(() => parseHuntResponse(write, { columns: [{ name: 'x', type: 'keyword' }], values: [[1, 2]] }), MalformedResponseError);
   });
 });

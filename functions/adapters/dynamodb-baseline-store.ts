@@ -12,7 +12,7 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { BaselineEntry } from '../core/baseline';
+import { withApproval, type BaselineEntry } from '../core/baseline';
 import { forEachLimited } from '../core/concurrency';
 import type { BaselineFilter, BaselineStore, MarkResult } from '../core/ports';
 import { sleep } from '../core/retry';
@@ -244,24 +244,42 @@ export class DynamoDbBaselineStore implements BaselineStore {
     });
   }
 
-  async approve(fingerprint: string, note: string, approvedBy: string, at: Date): Promise<BaselineEntry | undefined> {
-    try {
-      const result = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { fingerprint },
-          UpdateExpression: 'SET #s = :approved, note = :note, approvedBy = :by, approvedAt = :at, updatedAt = :at, revision = :rev REMOVE pendingMarker, claimRunId, claimExpiresAt',
-          ConditionExpression: 'attribute_exists(fingerprint)',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':approved': 'approved', ':note': note, ':by': approvedBy, ':at': at.toISOString(), ':rev': newRevision() },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return fromItem(result.Attributes as Item);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
+  async approve(fingerprint: string, note: string, approvedBy: string, at: Date, options: { readonly fleetWide?: boolean } = {}): Promise<BaselineEntry | undefined> {
+    // Read, add to the history, write back only if nobody changed the entry meanwhile (its revision); else read again.
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { fingerprint }, ConsistentRead: true }));
+      if (!item || String(item.fingerprint).startsWith(META_PREFIX)) return undefined;
+      const entry = fromItem(item);
+      const scope = options.fleetWide ? ({ kind: 'fleet' } as const) : ({ kind: 'agents', agentIds: entry.agentIds } as const);
+      const history = withApproval(entry, { by: approvedBy, at: at.toISOString(), note, scope });
+      try {
+        const result = await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { fingerprint },
+            UpdateExpression:
+              'SET #s = :approved, note = :note, approvedBy = :by, approvedAt = :at, approvals = :approvals, approvalsDropped = :dropped, updatedAt = :at, revision = :rev REMOVE pendingMarker, claimRunId, claimExpiresAt',
+            ConditionExpression: entry.revision === undefined ? 'attribute_exists(fingerprint) AND attribute_not_exists(revision)' : 'revision = :read',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':approved': 'approved',
+              ':note': note,
+              ':by': approvedBy,
+              ':at': at.toISOString(),
+              ':approvals': history.approvals,
+              ':dropped': history.approvalsDropped,
+              ':rev': newRevision(),
+              ...(entry.revision === undefined ? {} : { ':read': entry.revision }),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return fromItem(result.Attributes as Item);
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException')) throw error;
+      }
     }
+    throw new Error(`${fingerprint} kept changing while it was being approved (runs or other analysts): try again`);
   }
 
   async forget(fingerprint: string): Promise<boolean> {

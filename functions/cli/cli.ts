@@ -10,7 +10,7 @@ import { ElasticsearchHuntRunner, createElasticsearchClient } from '../adapters/
 import { ENV } from '../adapters/runtime-environment';
 import { loadElasticsearchConnection } from '../adapters/secrets-manager';
 import { SnsNotifier } from '../adapters/sns-notifier';
-import { BASELINE_STATUSES, MAX_NOTE_CHARS, type BaselineEntry, type BaselineStatus } from '../core/baseline';
+import { BASELINE_STATUSES, MAX_APPROVER_CHARS, MAX_NOTE_CHARS, type ApprovalScope, type BaselineEntry, type BaselineStatus } from '../core/baseline';
 import { entryToJsonLine, exportHeaderLine, parseBaselineExport } from '../core/baseline-jsonl';
 import { leaseTerms } from '../core/claim-lease';
 import { BaselineImportError, ConfigurationError, SecretFormatError, errorMessage } from '../core/errors';
@@ -20,6 +20,8 @@ import { escapeInvisible, inertJson, stringifyInert } from '../core/invisible-te
 import { runNightlyHunt, type ForcedLearning } from '../core/nightly-run';
 import { Redactor } from '../core/redact';
 import { RedactingNotifier } from '../core/redacting-notifier';
+import { inertText } from '../core/render/inert-text';
+import { statusSummary, writeInBatches } from './import-baseline';
 import { PrintingNotifier, entriesList, entriesTable, progressLog, type Output } from './terminal';
 
 export interface CliIo {
@@ -151,10 +153,16 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument('<fingerprint...>', 'fingerprints, or unique prefixes of at least 8 characters')
     .requiredOption('--note <text>', 'why the finding is benign')
     .requiredOption('--by <name>', 'who approves it')
+    .option('--fleet-wide', 'approve it on every host, not only on the agents that have reported it so far')
     .addOption(table())
-    .action(async (inputs: string[], opts: { table?: string; note: string; by: string }) => {
-      if (opts.note.length > MAX_NOTE_CHARS || opts.by.length > 256) throw new UsageError(`--note is limited to ${MAX_NOTE_CHARS} characters and --by to 256`);
-      await changeEach(store(opts), inputs, 'approved', async (s, fingerprint) => (await s.approve(fingerprint, opts.note, opts.by, new Date())) !== undefined);
+    .action(async (inputs: string[], opts: { table?: string; note: string; by: string; fleetWide?: boolean }) => {
+      if (opts.note.length > MAX_NOTE_CHARS || opts.by.length > MAX_APPROVER_CHARS) throw new UsageError(`--note is limited to ${MAX_NOTE_CHARS} characters and --by to ${MAX_APPROVER_CHARS}`);
+      await changeEach(store(opts), inputs, 'approved', async (s, fingerprint) => {
+        const entry = await s.approve(fingerprint, opts.note, opts.by, new Date(), { fleetWide: opts.fleetWide === true });
+        const [newest] = entry?.approvals ?? [];
+        if (newest) io.err.write(`  ${fingerprint.slice(0, 12)}: scope ${scopeText(newest.scope)}; ${entry!.approvals!.length} approval(s) in its history, newest first\n`);
+        return entry !== undefined;
+      });
     });
 
   baseline
@@ -187,22 +195,30 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   baseline
     .command('import')
-    .description('add or replace entries from a JSON Lines export; validates every line before writing any')
+    .description('add or replace entries from a JSON Lines export; checks every line (fingerprints recomputed) before writing any')
     .argument('<file>', 'JSON Lines file from baseline export')
+    .option('--allow-approved', 'import the file\'s approved entries (never alerted): trust its approvals')
+    .option('--allow-cut-identities', 'accept entries whose identity was stored cut at 4,096 characters (their fingerprint cannot be checked)')
     .addOption(table())
-    .action(async (file: string, opts: { table?: string }) => {
+    .action(async (file: string, opts: { table?: string; allowApproved?: boolean; allowCutIdentities?: boolean }) => {
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
       } catch (error) {
         throw new UsageError(`cannot read ${file}: ${errorMessage(error)}`);
       }
-      const { entries, learningComplete } = parseBaselineExport(text);
-      const s = store(opts);
-      for (let i = 0; i < entries.length; i += 1_000) {
-        await s.putMany(entries.slice(i, i + 1_000));
-        io.err.write(`imported ${Math.min(i + 1_000, entries.length)} of ${entries.length}…\n`);
+      const parsed = parseBaselineExport(text, { allowCutIdentities: opts.allowCutIdentities === true });
+      const { entries, learningComplete } = parsed;
+      io.err.write(`${statusSummary(entries)}\n`);
+      const approved = entries.filter((e) => e.status === 'approved').length;
+      if (approved > 0 && !opts.allowApproved) {
+        throw new UsageError(`the file approves ${approved} entr${approved === 1 ? 'y' : 'ies'}: pass --allow-approved to import approvals from this file. Nothing was imported.`);
       }
+      if (parsed.cutIdentities.length > 0) io.err.write(`accepted ${parsed.cutIdentities.length} entries whose identity was cut (fingerprint not checked), on lines ${parsed.cutIdentities.slice(0, 20).join(', ')}${parsed.cutIdentities.length > 20 ? ', …' : ''}\n`);
+      const s = store(opts);
+      await writeInBatches(s, parsed, (written) => {
+        if (written % 1_000 === 0) io.err.write(`imported ${written} of ${entries.length}…\n`);
+      });
       // Learning ends only where the exported table's had: entries alone do not say the hunt's answer was complete.
       if (learningComplete === undefined) io.err.write('the file does not say whether learning was complete (an export from an earlier release): hunts still learning keep learning\n');
       else if (learningComplete.length > 0) {
@@ -231,6 +247,11 @@ function forcedLearningFrom(opts: { by?: string; yes?: boolean }, io: CliIo): Fo
       return answer.trim() === 'learn';
     },
   };
+}
+
+function scopeText(scope: ApprovalScope): string {
+  if (scope.kind === 'fleet') return 'fleet-wide';
+  return scope.agentIds.length > 0 ? `the agents that had reported it (${scope.agentIds.map((id) => inertText(id, 80)).join(', ')})` : 'the agents that had reported it (none recorded)';
 }
 
 function jsonOption(value: string | undefined, name: string): unknown {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { truncate } from './bounded-text';
-import type { Finding, IdentityValues } from './finding';
+import { dynamoItemBytes } from './item-size';
+import { fingerprintOf, type Finding, type IdentityValues } from './finding';
 import type { HuntDefinition, HuntId } from './hunts/hunt-definition';
 
 /**
@@ -46,20 +47,48 @@ export interface BaselineEntry {
   readonly revision?: string;
   readonly alertMessageId?: string;
   readonly alertedAt?: string;
+  /** The newest approval's note, approver and time (also approvals[0]), as earlier releases stored them. */
   readonly note?: string;
   readonly approvedBy?: string;
   readonly approvedAt?: string;
+  /** Every approval, newest first; re-approving adds one. Capped (see MAX_APPROVALS), the oldest dropped first. */
+  readonly approvals?: readonly Approval[];
+  /** How many of the oldest approvals the cap dropped. */
+  readonly approvalsDropped?: number;
 }
+
+/** Who approved a finding as benign, when, why, and where the approval applies. */
+export interface Approval {
+  readonly by: string;
+  readonly at: string;
+  readonly note: string;
+  readonly scope: ApprovalScope;
+}
+
+/** The agents that had reported the finding when it was approved, or the whole fleet. */
+export type ApprovalScope = { readonly kind: 'fleet' } | { readonly kind: 'agents'; readonly agentIds: readonly string[] };
 
 /** Bounds that keep an item far below DynamoDB's 400 KB whatever an attacker writes. */
 export const MAX_IDENTITY_CHARS = 4_096;
 export const MAX_SAMPLE_CHARS = 256;
 export const MAX_SAMPLES = 10;
 export const MAX_NOTE_CHARS = 1_024;
+export const MAX_APPROVER_CHARS = 256;
+/** At most this many approvals, and at most MAX_APPROVAL_HISTORY_BYTES of them: at least five even at every bound. */
+export const MAX_APPROVALS = 50;
+export const MAX_APPROVAL_HISTORY_BYTES = 64_000;
 
 export function anchorKeyOf(hunt: Pick<HuntDefinition, 'id' | 'novelty'>, identity: IdentityValues): string {
   const canonical = JSON.stringify([hunt.id, identity[hunt.novelty.anchorField] ?? null]);
   return createHash('sha256').update(canonical, 'utf8').digest('hex').slice(0, 32);
+}
+
+/**
+ * The keys an entry's identity must have: its fingerprint and its anchor. The one place that recomputes them from
+ * identity values, for a finding (whose fingerprint is computed as it is parsed) and for an imported line alike.
+ */
+export function entryKeys(hunt: Pick<HuntDefinition, 'id' | 'identityFields' | 'novelty'>, identity: IdentityValues): { fingerprint: string; anchorKey: string } {
+  return { fingerprint: fingerprintOf(hunt, identity), anchorKey: anchorKeyOf(hunt, identity) };
 }
 
 const bounded = (values: readonly string[]) => values.slice(0, MAX_SAMPLES).map((v) => truncate(v, MAX_SAMPLE_CHARS).text);
@@ -111,6 +140,24 @@ export function withObservation(entry: BaselineEntry, finding: Finding, now: str
     sightings: entry.sightings + 1,
     updatedAt: now,
   };
+}
+
+/** The approvals an entry holds; one approved by an earlier release has its single approval (fingerprint-wide, so fleet-wide). */
+export function approvalHistory(entry: BaselineEntry): readonly Approval[] {
+  if (entry.approvals) return entry.approvals;
+  if (entry.approvedBy !== undefined && entry.approvedAt !== undefined) return [{ by: entry.approvedBy, at: entry.approvedAt, note: entry.note ?? '', scope: { kind: 'fleet' } }];
+  return [];
+}
+
+/** The history with `approval` first, the oldest dropped while it exceeds the caps (never the newest). */
+export function withApproval(entry: BaselineEntry, approval: Approval): { approvals: Approval[]; approvalsDropped: number } {
+  const approvals = [approval, ...approvalHistory(entry)];
+  let dropped = entry.approvalsDropped ?? 0;
+  while (approvals.length > 1 && (approvals.length > MAX_APPROVALS || dynamoItemBytes({ approvals }) > MAX_APPROVAL_HISTORY_BYTES)) {
+    approvals.pop();
+    dropped++;
+  }
+  return { approvals, approvalsDropped: dropped };
 }
 
 /** Whether tonight's observation adds anything to the entry as read: only then is it written. */

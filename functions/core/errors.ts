@@ -49,4 +49,18 @@ export class BaselineImportError extends Error {
   }
 }
 
+/**
+ * Text from outside (a file, a response) quoted for an error message: every code point outside printable ASCII as
+ * an escape, and cut, so that an echoed value can neither fake a line nor reach a terminal or a chat raw.
+ */
+export function quoted(text: string, max = 60): string {
+  const cut = [...text].slice(0, max).join('');
+  const escape = (c: string) => {
+    if (c === '"' || c === '\\') return `\\${c}`;
+    const code = c.codePointAt(0)!;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  };
+  return `"${cut.replace(/[^\x20-\x7e]|["\\]/gu, escape)}"${cut.length < text.length ? '...' : ''}`;
+}
+
 export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));

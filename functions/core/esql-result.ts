@@ -1,4 +1,5 @@
 import { MalformedResponseError } from './errors';
+import { isUtcTimestamp } from './timestamp';
 import { fingerprintOf, type Finding } from './finding';
 import { STATS_COLUMNS, type HuntDefinition } from './hunts/hunt-definition';
 
@@ -88,8 +89,8 @@ function count(value: unknown, huntId: string, column: string, rowNumber: number
 
 function timestamp(value: unknown, huntId: string, column: string, rowNumber: number): string | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return value;
-  throw new MalformedResponseError(`${huntId}: row ${rowNumber} column ${column} is not a timestamp`);
+  if (isUtcTimestamp(value)) return value;
+  throw new MalformedResponseError(`${huntId}: row ${rowNumber} column ${column} is not an ISO-8601 UTC timestamp`);
 }
 
 /** `VALUES()` yields a scalar for one value and an array for several; nulls are dropped. */

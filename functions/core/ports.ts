@@ -71,7 +71,11 @@ export interface BaselineStore {
   /** Replaces whole entries in batches, each with a new revision: an analyst's import, which wins over a run in flight. */
   putMany(entries: readonly BaselineEntry[]): Promise<void>;
   /** Triage. */
-  approve(fingerprint: string, note: string, approvedBy: string, at: Date): Promise<BaselineEntry | undefined>;
+  /**
+   * Adds an approval to the entry's history (newest first) and marks it approved; scope: the agents that had reported
+   * it, or the whole fleet. Undefined when the fingerprint is not in the baseline.
+   */
+  approve(fingerprint: string, note: string, approvedBy: string, at: Date, options?: { readonly fleetWide?: boolean }): Promise<BaselineEntry | undefined>;
   forget(fingerprint: string): Promise<boolean>;
   list(filter?: BaselineFilter): AsyncIterable<BaselineEntry>;
 }
