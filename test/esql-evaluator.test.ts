@@ -319,6 +319,7 @@ describe('what the evaluator does not implement is an error, never a guess', () 
     ['sql\nFROM employees', /parsing_exception: line 1:1: mismatched input 'sql' expecting \{'row', 'from'\}/],
     ['FROM employees | WHERE first_name =~ "x"', /parsing_exception: .*=~ operator .*disabled/],
     ['FROM employees | EVAL x = ABSOLUTELY(1)', /verification_exception: Found 1 problem\nline 1:27: Unknown function \[absolutely\]/],
+    ['FROM employees | EVAL x = ROUND(height)', /local_evaluator_unsupported_exception: line 1:27: the function ROUND/],
     ['FROM employees | WHERE first_name == 1', /first argument of \[first_name == 1\] is \[keyword\] so second argument must also be \[keyword\] but was \[integer\]/],
     ['FROM employees | EVAL x = emp_no + "a"', /\[\+\] has arguments with incompatible types \[integer\] and \[keyword\]/],
     ['ROW a = 1 day', /ROW does not support type \[date_period\]/],

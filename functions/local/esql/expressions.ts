@@ -3,7 +3,7 @@ import { constant, EvaluationFailure, guarded, planningContext, singleValues, ty
 import { parsingError, unsupported, type VerificationFailures } from './errors';
 import { compileLike, type StringMatcher } from './like-pattern';
 import { compileLuceneRegex } from './lucene-regex';
-import { SCALAR_FUNCTIONS, AGGREGATE_NAMES, castFunction } from './function-registry';
+import { SCALAR_FUNCTIONS, AGGREGATE_NAMES, UNIMPLEMENTED_FUNCTIONS, castFunction } from './function-registry';
 import { parseSpan, spanFromUnit } from './spans';
 import { esType, widen } from './type-check';
 import { SINGLE_VALUE_FAILURE, type SourceText } from './warnings';
@@ -95,6 +95,7 @@ export function compileExpr(expr: Expr, scope: Scope): Compiled {
         return broken(expr.src);
       }
       const fn = SCALAR_FUNCTIONS.get(expr.name);
+      if (!fn && UNIMPLEMENTED_FUNCTIONS.has(expr.name)) throw unsupported(expr.src, `the function ${expr.name}`);
       if (!fn) {
         scope.failures.add(expr.src, `Unknown function [${expr.name.toLowerCase()}]`);
         return broken(expr.src);
