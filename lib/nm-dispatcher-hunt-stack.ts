@@ -22,6 +22,9 @@ export class NmDispatcherHuntStack extends Stack {
       LogGroupName: [hunt.logGroup.logGroupName, "The function's JSON logs; the last line of a run is its summary"],
       AnalystPolicyArn: [hunt.analystPolicies.triage.managedPolicyArn, 'Attach to analysts: baseline list, show, approve, forget, export'],
       BaselineImportPolicyArn: [hunt.analystPolicies.import.managedPolicyArn, 'Attach to whoever may run baseline import'],
+      FirstRunOutcome: [hunt.firstRun.outcome, "The deploy's run of the hunt: succeeded, failed, still running or not run"],
+      FirstRunDetails: [hunt.firstRun.details, 'What that run found, or why it failed'],
+      FirstRunLogs: [hunt.firstRun.logs, "A command that shows that run's log lines"],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
   }

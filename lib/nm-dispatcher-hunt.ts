@@ -18,6 +18,7 @@ import { BASELINE_TABLE } from '../functions/adapters/baseline-table';
 import { ENV } from '../functions/adapters/runtime-environment';
 import { parseHuntConfig } from '../functions/core/hunt-config';
 import { AnalystPolicies } from './analyst-policies';
+import { FirstRun } from './first-run';
 import { RunAlarms } from './run-alarms';
 import { functionNetwork, type FunctionVpcProps } from './function-network';
 import { grantSecretRead } from './secret-access';
@@ -80,6 +81,8 @@ export class NmDispatcherHunt extends Construct {
   public readonly alarms: RunAlarms;
   public readonly slackChannel?: chatbot.SlackChannelConfiguration;
   public readonly logGroup: logs.LogGroup;
+  /** The deploy's run of the hunt, and its outcome (see the stack outputs). */
+  public readonly firstRun: FirstRun;
   /** Managed policies for analysts' roles: baseline triage, and import kept apart. */
   public readonly analystPolicies: AnalystPolicies;
 
@@ -89,6 +92,8 @@ export class NmDispatcherHunt extends Construct {
     const scheduleExpression = props.scheduleExpression ?? 'cron(0 2 * * ? *)';
     const scheduleTimeZone = props.scheduleTimeZone ?? 'UTC';
     const noSuccessHours = deadMansSwitchHours(scheduleExpression, scheduleTimeZone);
+    // The complete ARN, or else the name: a partial ARN of a name ending in "-" and six characters reads as complete.
+    const secretId = props.elasticsearchSecret.secretFullArn ?? props.elasticsearchSecret.secretName;
 
     this.key = new kms.Key(this, 'Key', {
       description: 'nm-dispatcher-hunt: alert topic and dead-letter queue',
@@ -180,8 +185,7 @@ export class NmDispatcherHunt extends Construct {
       environment: {
         [ENV.tableName]: this.table.tableName,
         [ENV.topicArn]: this.topic.topicArn,
-        // The complete ARN, or else the name: a partial ARN of a name ending in "-" and six characters reads as complete.
-        [ENV.secretId]: props.elasticsearchSecret.secretFullArn ?? props.elasticsearchSecret.secretName,
+        [ENV.secretId]: secretId,
         [ENV.huntConfig]: JSON.stringify(huntConfig),
         [ENV.claimLeaseSeconds]: String(FUNCTION_TIMEOUT.toSeconds() + 600),
         ...(props.kibanaUrl ? { [ENV.kibanaUrl]: props.kibanaUrl } : {}),
@@ -232,6 +236,15 @@ export class NmDispatcherHunt extends Construct {
 
 
     this.alarms = new RunAlarms(this, 'Alarms', { topic: this.topic, deadLetterQueue: this.deadLetterQueue, noSuccessHours });
+
+    // Day 0: the deploy runs the hunt once and reports how it went. The dead man's switch is created after that run,
+    // seeing its success, so that a fresh deployment is not paged before it ever ran; a failed first run raises it.
+    this.firstRun = new FirstRun(this, 'FirstRun', {
+      huntFunction: this.function,
+      huntLogGroup: this.logGroup,
+      runAgainWhen: { HuntConfig: JSON.stringify(huntConfig), SecretId: secretId, Schedule: `${scheduleExpression} ${scheduleTimeZone}` },
+    });
+    this.alarms.noSuccessfulRun.node.addDependency(this.firstRun.resource);
 
     if (props.slack) {
       this.slackChannel = new chatbot.SlackChannelConfiguration(this, 'Slack', {

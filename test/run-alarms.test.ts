@@ -85,6 +85,19 @@ describe("the dead man's switch", () => {
   }
 });
 
+describe('the runbook', () => {
+  it('has an entry for each alarm, at the anchor its description names', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const anchors = new Set([...readme.matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+    for (const alarm of alarms()) {
+      const anchor = /Runbook: README\.md#([\w-]+)/.exec(alarm.AlarmDescription)?.[1];
+      assert.ok(anchor && anchors.has(anchor), `${alarm.MetricName}: ${anchor}`);
+    }
+    for (const entry of ['running-once-by-hand', 'disabling-a-hunt', 'day-0']) assert.ok(anchors.has(entry), entry);
+  });
+});
+
 describe('run gauges', () => {
   const summary = (over: Partial<RunSummary> = {}, totals: Partial<RunSummary['totals']> = {}): RunSummary => ({
     runId: 'r', startedAt: '', finishedAt: '', durationMs: 1, outcome: 'succeeded', learning: false, dryRun: false, problems: [],
