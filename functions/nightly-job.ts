@@ -14,6 +14,7 @@ import { runNightlyHunt, type RunLog } from './core/nightly-run';
 import { Redactor, type Secrets } from './core/redact';
 import { RedactingNotifier } from './core/redacting-notifier';
 import type { RetryPolicy } from './core/retry';
+import type { RenderOptions } from './core/render/report-view';
 import type { RunSummary } from './core/run-summary';
 
 export interface JobClients {
@@ -63,7 +64,7 @@ export async function runNightlyJob(options: NightlyJobOptions): Promise<RunSumm
       hunts: HUNTS,
       runner,
       store: new DynamoDbBaselineStore(clients.dynamodb, env.tableName),
-      notifier: new RedactingNotifier(new SnsNotifier(clients.sns, env.topicArn, env.kibanaUrl ? { kibanaUrl: env.kibanaUrl } : {}), secrets),
+      notifier: new RedactingNotifier(new SnsNotifier(clients.sns, env.topicArn, renderOptions(env)), secrets),
       clock,
       log,
     },
@@ -74,6 +75,11 @@ export async function runNightlyJob(options: NightlyJobOptions): Promise<RunSumm
       ...(options.invocationEndsAt !== undefined ? { deadline: options.invocationEndsAt } : {}),
     },
   );
+}
+
+/** What the alert's links and printed commands need: Kibana, and the table and region the analyst's CLI acts on. */
+function renderOptions(env: RuntimeEnvironment): RenderOptions {
+  return { ...(env.kibanaUrl ? { kibanaUrl: env.kibanaUrl } : {}), triage: { table: env.tableName, ...(env.region ? { region: env.region } : {}) } };
 }
 
 /** Claims written shorter than the invocation can last would let another run alert the same findings meanwhile. */

@@ -10,7 +10,8 @@ import { DROPPED_SCRIPT, REVERSE_SHELL, alertFor, newFindingsReport, summary } f
 import { childFinding, writeFinding } from './support/harness';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:nm-dispatcher-hunt-alerts';
-const OPTIONS = { kibanaUrl: 'https://kibana.example.com' };
+/** As the function renders it: its table and region go into every printed command. */
+const OPTIONS = { kibanaUrl: 'https://kibana.example.com', triage: { table: 'NmDispatcherHunt-BaselineTable5D2B6E83-1A2B3C4D5E6F', region: 'eu-west-1' } };
 const EXAMPLES = new URL('../docs/examples/', import.meta.url);
 
 /** Compares with the committed example, or rewrites it with UPDATE_EXAMPLES=1. */

@@ -9,6 +9,8 @@ export interface RuntimeEnvironment {
   readonly secretId: string;
   readonly huntConfig: HuntConfig;
   readonly kibanaUrl?: string;
+  /** The function's region (Lambda sets AWS_REGION): printed in the alert's CLI commands with the table name. */
+  readonly region?: string;
   readonly claimLeaseMs: number;
 }
 
@@ -45,6 +47,7 @@ export function parseRuntimeEnvironment(env: Record<string, string | undefined>)
     secretId: required(ENV.secretId),
     huntConfig: parseHuntConfig(huntConfigInput),
     ...(kibanaUrl ? { kibanaUrl } : {}),
+    ...(env.AWS_REGION?.trim() ? { region: env.AWS_REGION.trim() } : {}),
     claimLeaseMs: lease * 1_000,
   };
 }

@@ -2,7 +2,8 @@ import type { AlertReport } from '../alert-report';
 import { inertText, nonAsciiNote } from './inert-text';
 import { kibanaDiscoverUrl } from './follow-up';
 import { PRODUCT, byHunt, highestSeverity, plural, type RenderOptions } from './report-view';
-import { slackCode, slackPlain } from './slack-text';
+import { slackCode, slackCommand, slackPlain } from './slack-text';
+import { triageCommand } from './triage-command';
 
 export interface ChatLimits {
   readonly maxAlerts: number;
@@ -43,7 +44,7 @@ export function renderChatbotNotification(report: AlertReport, options: RenderOp
         textType: 'client-markdown',
         title: `:white_check_mark: ${PRODUCT}: baseline initialised with ${plural(s.totals.learned, 'entry', 'entries')}`,
         description: ['Learning run: everything found was recorded as known; nothing was alerted. From now on this channel hears only about new findings.', ...problems].join('\n'),
-        nextSteps: ['Review the learned entries: `npx nm-dispatcher-hunt baseline list --status learned`'],
+        nextSteps: [`Review the learned entries: ${slackCommand(triageCommand('baseline list --status learned', options.triage))}`],
         keywords: [PRODUCT, 'baseline'],
       },
       metadata: metadata(report, 'BaselineInitialised', `Baseline initialised: ${s.totals.learned} entries`),
@@ -68,7 +69,7 @@ export function renderChatbotNotification(report: AlertReport, options: RenderOp
     }
   }
   const omitted = report.alerts.length - listed;
-  if (omitted > 0) lines.push(`…and ${plural(omitted, 'more new finding')}: \`npx nm-dispatcher-hunt baseline list --status alerted\``);
+  if (omitted > 0) lines.push(`…and ${plural(omitted, 'more new finding')}: ${slackCommand(triageCommand('baseline list --status alerted', options.triage))}`);
   lines.push(...problems);
   const first = report.alerts[0];
   return {
@@ -79,7 +80,7 @@ export function renderChatbotNotification(report: AlertReport, options: RenderOp
       description: lines.join('\n'),
       nextSteps: [
         'Read the email for each finding’s osquery follow-up query and full values',
-        'If benign: `npx nm-dispatcher-hunt baseline approve FINGERPRINT --note "why" --by "you"`',
+        `If benign: ${slackCommand(triageCommand('baseline approve <fingerprint> --note "<why benign>" --by "<you>"', options.triage))}`,
         ...(options.kibanaUrl && first ? [`Open in Kibana: ${kibanaDiscoverUrl(options.kibanaUrl, first.hunt, first.entry)}`] : []),
       ],
       keywords: [PRODUCT, 'T1546', ...new Set(report.alerts.map((a) => a.hunt.id))],

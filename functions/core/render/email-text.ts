@@ -2,6 +2,7 @@ import type { Alert, AlertReport } from '../alert-report';
 import { inertText, nonAsciiNote } from './inert-text';
 import { kibanaDiscoverUrl, osqueryFollowUp } from './follow-up';
 import { PRODUCT, byHunt, plural, type RenderOptions } from './report-view';
+import { triageCommand } from './triage-command';
 
 /** Bounds for the email body; attacker text is made inert and cut to these. */
 export interface EmailLimits {
@@ -21,7 +22,7 @@ export function renderEmail(report: AlertReport, options: RenderOptions, limits:
       '',
       'This was a learning run: every dispatcher script and child process the hunts found was recorded as known, and nothing was alerted.',
       'From the next run on, you hear from this job only when something new appears.',
-      'Review what was learned with: npx nm-dispatcher-hunt baseline list --status learned',
+      `Review what was learned with: ${triageCommand('baseline list --status learned', options.triage)}`,
       '',
       ...s.hunts.map((h) => `- ${h.huntId}: ${h.status}, ${plural(h.learned, 'entry', 'entries')} learned${h.error ? ` (${inertText(h.error, 300)})` : ''}`),
     );
@@ -40,7 +41,7 @@ export function renderEmail(report: AlertReport, options: RenderOptions, limits:
     }
     const omitted = report.alerts.length - listed;
     if (omitted > 0) {
-      lines.push(`${plural(omitted, 'more new finding')} not shown here (rarest shown first). See them all with:`, '  npx nm-dispatcher-hunt baseline list --status alerted', '');
+      lines.push(`${plural(omitted, 'more new finding')} not shown here (rarest shown first). See them all with:`, `  ${triageCommand('baseline list --status alerted', options.triage)}`, '');
     }
   }
   if (s.problems.length > 0) {
@@ -65,7 +66,7 @@ function renderAlert(alert: Alert, options: RenderOptions, limits: EmailLimits):
     `  agents: ${entry.agentIds.map((a) => inertText(a, 100)).join(', ') || '(none reported)'}`,
     `  seen: ${plural(entry.eventCount, 'event')} on ${plural(entry.agentCount, 'agent')}, first ${entry.firstSeen ?? 'unknown'}, last ${entry.lastSeen ?? 'unknown'}`,
     `  fingerprint: ${entry.fingerprint}`,
-    `  next: npx nm-dispatcher-hunt baseline approve ${entry.fingerprint} --note "<why benign>" --by "<you>"   (if benign)`,
+    `  next: ${triageCommand(`baseline approve ${entry.fingerprint} --note "<why benign>" --by "<you>"`, options.triage)}   (if benign)`,
     `  osquery: ${osqueryFollowUp(hunt, entry)}`,
     ...(options.kibanaUrl ? [`  kibana: ${kibanaDiscoverUrl(options.kibanaUrl, hunt, entry)}`] : []),
   ];

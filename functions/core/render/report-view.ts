@@ -1,5 +1,6 @@
 import type { Alert, AlertReport } from '../alert-report';
 import type { HuntDefinition, Severity } from '../hunts/hunt-definition';
+import type { TriageTarget } from './triage-command';
 
 /** Options every channel shares. */
 export interface RenderOptions {
@@ -7,6 +8,8 @@ export interface RenderOptions {
   readonly kibanaUrl?: string;
   /** Where the deployment lives, shown in the footer (stack name, account). @default none */
   readonly deploymentLabel?: string;
+  /** The baseline the printed CLI commands act on (the function's table and region). @default none: the CLI's environment */
+  readonly triage?: TriageTarget;
 }
 
 export const PRODUCT = 'nm-dispatcher-hunt';

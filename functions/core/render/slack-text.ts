@@ -15,3 +15,6 @@ export function slackCode(value: string | null | undefined, max: number): string
 
 /** Our own text in Slack: entities escaped, formatting characters left to us. */
 export const slackPlain = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** One of our commands in a code span, as typed: entities only, so that Slack shows `<why benign>` and links nothing. */
+export const slackCommand = (command: string): string => `\`${slackPlain(command)}\``;
