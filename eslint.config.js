@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const nodeGlobals = { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.demo-data/', 'bench/out/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'demo-baseline/', 'bench/out/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -203,20 +203,20 @@ describe('the CLI', () => {
     assert.equal((await cli(['frobnicate'])).code, 2);
   });
 
-  it('prints help for every command', async () => {
-    for (const args of [['--help'], ['run', '--help'], ['baseline', '--help'], ['baseline', 'list', '--help'], ['baseline', 'import', '--help']]) {
+  it('prints help for every command, with usage lines that run as printed from the checkout', async () => {
+    for (const args of [['--help'], ['run', '--help'], ['baseline', '--help'], ['baseline', 'list', '--help'], ['baseline', 'import', '--help'], ['baseline', 'init', '--help']]) {
       const help = await cli(args);
       assert.equal(help.code, 0, args.join(' '));
-      assert.match(help.stdout, /Usage: nm-dispatcher-hunt/);
+      assert.match(help.stdout, /^Usage: npm run hunt -- /m);
     }
   });
 
-  it('runs as `npx nm-dispatcher-hunt` with documented exit codes', () => {
+  it('runs as `npm run hunt -- …` with documented exit codes', () => {
     const root = new URL('..', import.meta.url).pathname;
-    const help = spawnSync('npx', ['nm-dispatcher-hunt', '--help'], { cwd: root, encoding: 'utf8' });
+    const help = spawnSync('npm', ['run', '--silent', 'hunt', '--', '--help'], { cwd: root, encoding: 'utf8' });
     assert.equal(help.status, 0, help.stderr);
     assert.match(help.stdout, /Exit codes: 0 done, 1 run failed, 2 usage or configuration error/);
-    const usage = spawnSync('npx', ['nm-dispatcher-hunt', 'baseline', 'list'], { cwd: root, encoding: 'utf8', env: { ...process.env, BASELINE_TABLE_NAME: '' } });
+    const usage = spawnSync('npm', ['run', '--silent', 'hunt', '--', 'baseline', 'list'], { cwd: root, encoding: 'utf8', env: { ...process.env, BASELINE_TABLE_NAME: '' } });
     assert.equal(usage.status, 2);
   });
 });

@@ -1,4 +1,4 @@
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /** The baseline table's layout, shared by the store, the CDK construct and the local stand-in. */
 export const BASELINE_TABLE = {
@@ -29,4 +29,9 @@ export async function createBaselineTable(client: DynamoDBClient, tableName: str
       GlobalSecondaryIndexes: [index(pendingIndex), index(anchorIndex)],
     }),
   );
+}
+
+/** DynamoDB answers CreateTable while the table is still CREATING: a request in that instant finds no table. */
+export async function waitUntilActive(client: DynamoDBClient, tableName: string, pollMs = 2): Promise<void> {
+  while ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus !== 'ACTIVE') await new Promise((resolve) => setTimeout(resolve, pollMs));
 }

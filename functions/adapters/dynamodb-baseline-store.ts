@@ -12,7 +12,8 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { withApproval, type BaselineEntry } from '../core/baseline';
+import { MAX_WHY_NEW_CHARS, withApproval, type BaselineEntry } from '../core/baseline';
+import { truncate } from '../core/bounded-text';
 import { forEachLimited } from '../core/concurrency';
 import type { BaselineFilter, BaselineStore, MarkResult } from '../core/ports';
 import { sleep } from '../core/retry';
@@ -167,18 +168,26 @@ export class DynamoDbBaselineStore implements BaselineStore {
     );
   }
 
-  async markAlerted(fingerprints: readonly string[], runId: string, messageId: string, at: Date): Promise<MarkResult> {
+  async markAlerted(fingerprints: readonly string[], runId: string, messageId: string, at: Date, whyNew: ReadonlyMap<string, string> = new Map()): Promise<MarkResult> {
     const result: MarkResult = { marked: [], changedByAnalyst: [], takenOver: [], failed: [] };
     await forEachLimited(fingerprints, WRITE_CONCURRENCY, async (fingerprint) => {
+      const why = whyNew.get(fingerprint);
       try {
         const marked = await this.conditional(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { fingerprint },
-            UpdateExpression: 'SET #s = :alerted, alertMessageId = :m, alertedAt = :at, updatedAt = :at REMOVE pendingMarker, claimRunId, claimExpiresAt',
+            UpdateExpression: `SET #s = :alerted, alertMessageId = :m, alertedAt = :at, updatedAt = :at${why !== undefined ? ', whyNew = :why' : ''} REMOVE pendingMarker, claimRunId, claimExpiresAt`,
             ConditionExpression: '#s = :pending AND claimRunId = :run',
             ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':alerted': 'alerted', ':pending': PENDING, ':m': messageId, ':at': at.toISOString(), ':run': runId },
+            ExpressionAttributeValues: {
+              ':alerted': 'alerted',
+              ':pending': PENDING,
+              ':m': messageId,
+              ':at': at.toISOString(),
+              ':run': runId,
+              ...(why !== undefined ? { ':why': truncate(why, MAX_WHY_NEW_CHARS).text } : {}),
+            },
           }),
         );
         result[marked ? 'marked' : await this.whyNotMarked(fingerprint, messageId)].push(fingerprint);

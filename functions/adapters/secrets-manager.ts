@@ -18,7 +18,7 @@ export async function loadElasticsearchConnection(client: SecretsManagerClient, 
       DecryptionFailure: "cannot be decrypted: grant kms:Decrypt on the secret's KMS key",
       InvalidRequestException: 'is not readable (scheduled for deletion?)',
     };
-    throw new SecretUnavailableError(`Secret "${secretId}" ${advice[name] ?? `could not be read (${name})`}`);
+    throw new SecretUnavailableError(`Secret "${secretId}" ${advice[name] ?? `could not be read (${name}: ${(error as Error).message})`}`);
   }
   return parseElasticsearchConnection(secretString);
 }

@@ -36,7 +36,7 @@ export class PrintingNotifier implements Notifier {
   async publish(report: AlertReport): Promise<string> {
     const input = renderPublishInput(report, this.options);
     const bodies = JSON.parse(input.Message) as { email: string; https: string };
-    const slack = JSON.parse(bodies.https) as { content: { title: string; description: string } };
+    const slack = JSON.parse(bodies.https) as { content: { title: string; description: string; nextSteps: string[] } };
     const rule = '─'.repeat(78);
     this.out.write(
       [
@@ -47,8 +47,9 @@ export class PrintingNotifier implements Notifier {
         '',
         bodies.email,
         '',
-        `[slack] ${slack.content.title}`,
-        slack.content.description,
+        `[slack] ${asSlackShows(slack.content.title)}`,
+        asSlackShows(slack.content.description),
+        ...(slack.content.nextSteps.length > 0 ? ['[slack] next steps:', ...slack.content.nextSteps.map((step) => `  • ${asSlackShows(step)}`)] : []),
         rule,
         '',
       ].join('\n'),
@@ -56,6 +57,9 @@ export class PrintingNotifier implements Notifier {
     return `printed-${++this.sequence}`;
   }
 }
+
+/** Slack's three entities decoded, as the channel shows the text (values stay inert: they were escaped before). */
+const asSlackShows = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** A fixed-width table of baseline entries for people. */
 export function entriesTable(entries: readonly BaselineEntry[]): string {
@@ -84,7 +88,7 @@ export function entriesList(entries: readonly BaselineEntry[]): string {
   return entries
     .map((e) => {
       const fields = Object.entries(e.identity).map(([field, value]) => `${field}=${value === null || value === undefined ? '(none)' : identityValue(value)}`);
-      return `  ${e.fingerprint}  ${e.huntId}  ${fields.join('  ')}\n`;
+      return `  ${e.fingerprint}  ${e.huntId}  ${e.status}  ${fields.join('  ')}\n`;
     })
     .join('');
 }

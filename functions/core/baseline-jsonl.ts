@@ -3,6 +3,7 @@ import {
   MAX_APPROVALS,
   MAX_APPROVAL_HISTORY_BYTES,
   MAX_APPROVER_CHARS,
+  MAX_WHY_NEW_CHARS,
   MAX_IDENTITY_CHARS,
   MAX_NOTE_CHARS,
   MAX_SAMPLES,
@@ -116,7 +117,7 @@ function validateHeader(header: Record<string, unknown>, line: number): readonly
 
 const ENTRY_FIELDS = new Set([
   'fingerprint', 'huntId', 'identity', 'identityTruncated', 'anchorKey', 'status', 'firstSeen', 'lastSeen', 'eventCount', 'agentCount', 'hostNames', 'agentIds',
-  'sightings', 'recordedAt', 'updatedAt', 'alertMessageId', 'alertedAt', 'note', 'approvedBy', 'approvedAt', 'approvals', 'approvalsDropped',
+  'sightings', 'recordedAt', 'updatedAt', 'alertMessageId', 'alertedAt', 'whyNew', 'note', 'approvedBy', 'approvedAt', 'approvals', 'approvalsDropped',
 ]);
 
 /** What `truncate` appends to a value it cut. */
@@ -142,6 +143,7 @@ function validateEntry(raw: unknown, line: number, options: ImportOptions): { en
   if (e.approvalsDropped !== undefined && !isCount(e.approvalsDropped)) fail('approvalsDropped', `a whole number from 0 to ${MAX_COUNT}`);
   for (const field of ['hostNames', 'agentIds']) if (!isSampleList(e[field])) fail(field, `a list of at most ${MAX_SAMPLES} strings of at most ${MAX_SAMPLE_CHARS} characters`);
   if (e.alertMessageId !== undefined && !isText(e.alertMessageId, 256)) fail('alertMessageId', 'a string of at most 256 characters');
+  if (e.whyNew !== undefined && !isText(e.whyNew, MAX_WHY_NEW_CHARS)) fail('whyNew', `a string of at most ${MAX_WHY_NEW_CHARS} characters`);
   if (e.note !== undefined && !isText(e.note, MAX_NOTE_CHARS)) fail('note', `a string of at most ${MAX_NOTE_CHARS} characters`);
   if (e.approvedBy !== undefined && !isText(e.approvedBy, MAX_APPROVER_CHARS)) fail('approvedBy', `a string of at most ${MAX_APPROVER_CHARS} characters`);
   if (e.status === 'approved' && (e.approvedBy === undefined || e.approvedAt === undefined)) fail('approvedBy', 'present, with approvedAt, on an approved entry');

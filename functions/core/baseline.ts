@@ -47,6 +47,8 @@ export interface BaselineEntry {
   readonly revision?: string;
   readonly alertMessageId?: string;
   readonly alertedAt?: string;
+  /** Why it was new against the baseline when it was alerted ("path never seen"): attacker-influenced, render inert. */
+  readonly whyNew?: string;
   /** The newest approval's note, approver and time (also approvals[0]), as earlier releases stored them. */
   readonly note?: string;
   readonly approvedBy?: string;
@@ -73,6 +75,7 @@ export const MAX_IDENTITY_CHARS = 4_096;
 export const MAX_SAMPLE_CHARS = 256;
 export const MAX_SAMPLES = 10;
 export const MAX_NOTE_CHARS = 1_024;
+export const MAX_WHY_NEW_CHARS = 1_000;
 export const MAX_APPROVER_CHARS = 256;
 /** At most this many approvals, and at most MAX_APPROVAL_HISTORY_BYTES of them: at least five even at every bound. */
 export const MAX_APPROVALS = 50;

@@ -59,8 +59,11 @@ export interface BaselineStore {
    * (Lambda retries an invocation with the same request id); false when another live run holds it.
    */
   claimPending(entry: BaselineEntry, now: Date): Promise<boolean>;
-  /** Marks entries claimed by `runId` as alerted, each conditional on that claim, and says what became of the others. */
-  markAlerted(fingerprints: readonly string[], runId: string, messageId: string, at: Date): Promise<MarkResult>;
+  /**
+   * Marks entries claimed by `runId` as alerted, each conditional on that claim, keeping why each was new
+   * (`whyNew`, by fingerprint), and says what became of the others.
+   */
+  markAlerted(fingerprints: readonly string[], runId: string, messageId: string, at: Date, whyNew?: ReadonlyMap<string, string>): Promise<MarkResult>;
   /** Gives up claims after a failed publish so that a retry can alert at once. */
   releaseClaims(fingerprints: readonly string[], runId: string): Promise<void>;
   /**

@@ -86,7 +86,8 @@ export async function publishClaimed(deps: RunDependencies, options: RunOptions,
     return { published: [], publishFailed: true, deadlinePassed: false, claimedElsewhere };
   }
   if (published.length === 0) return { published, messageId, publishFailed: false, deadlinePassed: false, claimedElsewhere };
-  const mark = await store.markAlerted(published.map((e) => e.fingerprint), options.runId, messageId, clock());
+  const whyNew = new Map(report.kind === 'new-findings' ? report.alerts.map((a) => [a.entry.fingerprint, a.novelty] as const) : []);
+  const mark = await store.markAlerted(published.map((e) => e.fingerprint), options.runId, messageId, clock(), whyNew);
   reportMarking(mark, problems, deps);
   return { published, messageId, publishFailed: false, deadlinePassed: false, mark, claimedElsewhere };
 }

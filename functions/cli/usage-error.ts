@@ -1,0 +1,9 @@
+/** A mistake in how the CLI was called or configured (exit 2): the message says what to pass or set instead. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** A fingerprint or prefix the baseline does not hold (exit 1, like a fingerprint that was not found). */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
