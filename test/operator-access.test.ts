@@ -95,10 +95,11 @@ describe('the CLI commands an analyst runs stay within those policies', () => {
     return [...new Set(proxy.operations)].map((operation) => `dynamodb:${operation}`);
   }
 
-  it('list, export, approve and forget call only what the triage policy allows', async () => {
+  it('list, show, export, approve and forget call only what the triage policy allows', async () => {
     const exported = join(mkdtempSync(join(tmpdir(), 'nmdh-access-')), 'baseline.jsonl');
     const used = [
       ...(await operationsOf(['baseline', 'list'])),
+      ...(await operationsOf(['baseline', 'show', entries[0]!.fingerprint.slice(0, 12)])),
       ...(await operationsOf(['baseline', 'export', exported])),
       ...(await operationsOf(['baseline', 'approve', entries[0]!.fingerprint.slice(0, 12), '--note', 'known VPN hook', '--by', 'alice'])),
       ...(await operationsOf(['baseline', 'forget', entries[1]!.fingerprint])),

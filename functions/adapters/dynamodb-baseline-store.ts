@@ -291,6 +291,11 @@ export class DynamoDbBaselineStore implements BaselineStore {
     throw new Error(`${fingerprint} kept changing while it was being approved (runs or other analysts): try again`);
   }
 
+  async get(fingerprint: string): Promise<BaselineEntry | undefined> {
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { fingerprint }, ConsistentRead: true }));
+    return item && !String(item.fingerprint).startsWith(META_PREFIX) ? fromItem(item) : undefined;
+  }
+
   async forget(fingerprint: string): Promise<boolean> {
     return this.conditional(new DeleteCommand({ TableName: this.tableName, Key: { fingerprint }, ConditionExpression: 'attribute_exists(fingerprint)' }));
   }

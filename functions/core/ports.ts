@@ -73,7 +73,8 @@ export interface BaselineStore {
   recordObservations(entries: readonly BaselineEntry[]): Promise<string[]>;
   /** Replaces whole entries in batches, each with a new revision: an analyst's import, which wins over a run in flight. */
   putMany(entries: readonly BaselineEntry[]): Promise<void>;
-  /** Triage. */
+  /** Triage: one entry (a single read, which the analysts' policy allows where batch reads are the function's). */
+  get(fingerprint: string): Promise<BaselineEntry | undefined>;
   /**
    * Adds an approval to the entry's history (newest first) and marks it approved; scope: the agents that had reported
    * it, or the whole fleet. Undefined when the fingerprint is not in the baseline.

@@ -181,10 +181,13 @@ function scopeText(scope: ApprovalScope): string {
 
 /** Entries for these fingerprints or prefixes; those not in the baseline are named on stderr. */
 async function existingEntries(target: BaselineTarget, inputs: readonly string[], err: { write(text: string): void }): Promise<BaselineEntry[]> {
-  const fingerprints = await resolveFingerprints(target, inputs);
-  const found = await target.store.getMany(fingerprints);
-  for (const fingerprint of fingerprints) if (!found.has(fingerprint)) err.write(`not found in ${target.description}: ${fingerprint}\n`);
-  return fingerprints.flatMap((fingerprint) => found.get(fingerprint) ?? []);
+  const found: BaselineEntry[] = [];
+  for (const fingerprint of await resolveFingerprints(target, inputs)) {
+    const entry = await target.store.get(fingerprint);
+    if (entry) found.push(entry);
+    else err.write(`not found in ${target.description}: ${fingerprint}\n`);
+  }
+  return found;
 }
 
 /** Full fingerprints pass through; prefixes (8+ hex digits) must match exactly one entry. */
