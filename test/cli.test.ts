@@ -73,6 +73,24 @@ describe('the CLI', () => {
     assert.match(missing.stderr, /not found/);
   });
 
+  it('prints what approve approves and asks at a terminal: declined changes nothing, --yes asks nothing', async () => {
+    const target = await db.createTable();
+    await new DynamoDbBaselineStore(db.client, target).putMany([alerted]);
+    let question = '';
+    const declined = await cli(['baseline', 'approve', alerted.fingerprint.slice(0, 12), '--note', 'lab box', '--by', 'bob', '--table', target], {}, async (q) => ((question = q), 'n'));
+    assert.equal(declined.code, 1);
+    assert.match(question, /Approve this entry\? \[y\/N\]/);
+    assert.match(declined.stderr, new RegExp(`Approving as benign \\(never alerted again\\), by "bob" with note "lab box":\\n {2}${alerted.fingerprint} {2}dispatcher-script-write {2}alerted {2}file\\.path=/etc/NetworkManager/dispatcher\\.d/99-x`));
+    assert.match(declined.stderr, /nothing approved/);
+    const [still] = JSON.parse((await cli(['baseline', 'show', alerted.fingerprint, '--json', '--table', target])).stdout) as { status: string }[];
+    assert.equal(still!.status, 'alerted');
+    const yes = await cli(['baseline', 'approve', alerted.fingerprint, '--note', 'lab box', '--by', 'bob', '--yes', '--table', target], {}, async () => assert.fail('--yes must not ask'));
+    assert.equal(yes.code, 0, yes.stderr);
+    const shown = await cli(['baseline', 'show', alerted.fingerprint, '--table', target]);
+    assert.match(shown.stdout, /^approval\s+by bob at \S+: lab box$/m);
+    assert.match(shown.stdout, /^status\s+approved/m);
+  });
+
   it('exports and imports JSON Lines, refusing a malformed file with its line number', async () => {
     const file = join(dir, 'baseline.jsonl');
     assert.equal((await cli(['baseline', 'export', file, '--table', table])).code, 0);

@@ -84,11 +84,11 @@ function identityCell(identity: string): string {
 }
 
 /** One line per entry, every identity field named, for a confirmation that must show exactly what it changes. */
-export function entriesList(entries: readonly BaselineEntry[]): string {
+export function entriesList(entries: readonly BaselineEntry[], options: { status?: boolean } = {}): string {
   return entries
     .map((e) => {
       const fields = Object.entries(e.identity).map(([field, value]) => `${field}=${value === null || value === undefined ? '(none)' : identityValue(value)}`);
-      return `  ${e.fingerprint}  ${e.huntId}  ${e.status}  ${fields.join('  ')}\n`;
+      return `  ${e.fingerprint}  ${e.huntId}  ${options.status ? `${e.status}  ` : ''}${fields.join('  ')}\n`;
     })
     .join('');
 }
