@@ -80,14 +80,14 @@ describe('the CLI', () => {
     const declined = await cli(['baseline', 'approve', alerted.fingerprint.slice(0, 12), '--note', 'lab box', '--by', 'bob', '--table', target], {}, async (q) => ((question = q), 'n'));
     assert.equal(declined.code, 1);
     assert.match(question, /Approve this entry\? \[y\/N\]/);
-    assert.match(declined.stderr, new RegExp(`Approving as benign \\(never alerted again\\), by "bob" with note "lab box":\\n {2}${alerted.fingerprint} {2}dispatcher-script-write {2}alerted {2}file\\.path=/etc/NetworkManager/dispatcher\\.d/99-x`));
+    assert.match(declined.stderr, new RegExp(`Approving as benign on the agents that have reported it, by "bob" with note "lab box"; never alerted again:\\n {2}${alerted.fingerprint} {2}dispatcher-script-write {2}alerted {2}file\\.path=/etc/NetworkManager/dispatcher\\.d/99-x`));
     assert.match(declined.stderr, /nothing approved/);
     const [still] = JSON.parse((await cli(['baseline', 'show', alerted.fingerprint, '--json', '--table', target])).stdout) as { status: string }[];
     assert.equal(still!.status, 'alerted');
     const yes = await cli(['baseline', 'approve', alerted.fingerprint, '--note', 'lab box', '--by', 'bob', '--yes', '--table', target], {}, async () => assert.fail('--yes must not ask'));
     assert.equal(yes.code, 0, yes.stderr);
     const shown = await cli(['baseline', 'show', alerted.fingerprint, '--table', target]);
-    assert.match(shown.stdout, /^approval\s+by bob at \S+: lab box$/m);
+    assert.match(shown.stdout, /^approvals\s+1 approval, newest first\n {2}\S+ {2}by bob {2}on agents \S+: lab box$/m);
     assert.match(shown.stdout, /^status\s+approved/m);
   });
 

@@ -63,7 +63,8 @@ export function registerBaselineCommands(program: Command, context: CommandConte
       await onBaseline(opts, 'approve', async (target) => {
         const found = await existingEntries(target, inputs, io.err);
         if (found.length === 0) return setExit(EXIT.failed);
-        io.err.write(`Approving as benign (never alerted again), by ${JSON.stringify(opts.by)} with note ${JSON.stringify(opts.note)}:\n${entriesList(found, { status: true })}`);
+        const scope = opts.fleetWide ? 'on every host (fleet-wide)' : 'on the agents that have reported it';
+        io.err.write(`Approving as benign ${scope}, by ${JSON.stringify(opts.by)} with note ${JSON.stringify(opts.note)}; never alerted again:\n${entriesList(found, { status: true })}`);
         if (!opts.yes && io.ask) {
           const answer = await io.ask(`Approve ${found.length === 1 ? 'this entry' : `these ${found.length} entries`}? [y/N] `);
           if (!/^y(es)?$/i.test(answer.trim())) {
