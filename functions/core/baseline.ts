@@ -165,7 +165,8 @@ export function withApproval(entry: BaselineEntry, approval: Approval): { approv
 
 /** Whether tonight's observation adds anything to the entry as read: only then is it written. */
 export function observationChanged(read: BaselineEntry, observed: BaselineEntry): boolean {
-  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+  // Samples are sets: tonight's order alone is no news.
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v) => b.includes(v));
   return (
     read.firstSeen !== observed.firstSeen ||
     read.lastSeen !== observed.lastSeen ||
