@@ -50,7 +50,7 @@ describe('the CLI', () => {
   it('lists entries as a table and as JSON, filtered by status and hunt', async () => {
     const all = await cli(['baseline', 'list', '--table', table]);
     assert.equal(all.code, 0);
-    assert.match(all.stdout, /^FINGERPRINT\s+STATUS\s+HUNT\s+LAST SEEN\s+RUNS\s+IDENTITY\n/);
+    assert.match(all.stdout, /^FINGERPRINT\s+STATUS\s+HUNT\s+LAST SEEN\s+HOSTS\s+IDENTITY\n/);
     assert.equal(all.stdout.trim().split('\n').length, 3);
     const json = await cli(['baseline', 'list', '--status', 'alerted', '--hunt', 'dispatcher-script-write', '--json'], { BASELINE_TABLE_NAME: table });
     const entries = JSON.parse(json.stdout) as { fingerprint: string; status: string; alertMessageId: string }[];

@@ -12,6 +12,8 @@ export interface CliIo {
   readonly out: Output;
   readonly err: Output;
   readonly env: Record<string, string | undefined>;
+  /** The terminal's width when stdout is one; absent for a pipe or a file, where nothing is cut to fit. */
+  readonly columns?: number;
   /** Asks a person a question and returns the answer; absent when no terminal is attached (scripts, pipes). */
   readonly ask?: (question: string) => Promise<string>;
 }

@@ -20,5 +20,6 @@ if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToP
           }
         }
       : undefined;
-  process.exitCode = await runCli(process.argv.slice(2), { out: process.stdout, err: process.stderr, env: process.env, ...(ask ? { ask } : {}) });
+  const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+  process.exitCode = await runCli(process.argv.slice(2), { out: process.stdout, err: process.stderr, env: process.env, ...(columns ? { columns } : {}), ...(ask ? { ask } : {}) });
 }

@@ -61,28 +61,6 @@ export class PrintingNotifier implements Notifier {
 /** Slack's three entities decoded, as the channel shows the text (values stay inert: they were escaped before). */
 const asSlackShows = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
-/** A fixed-width table of baseline entries for people. */
-export function entriesTable(entries: readonly BaselineEntry[]): string {
-  const rows = entries.map((e) => [
-    e.fingerprint.slice(0, 16),
-    e.status,
-    e.huntId,
-    e.lastSeen?.slice(0, 19) ?? '-',
-    String(e.sightings),
-    identityCell(Object.values(e.identity).filter((v): v is string => v !== null && v !== undefined).join(' | ')),
-  ]);
-  const header = ['FINGERPRINT', 'STATUS', 'HUNT', 'LAST SEEN', 'RUNS', 'IDENTITY'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ');
-  return [format(header), ...rows.map(format)].join('\n') + '\n';
-}
-
-/** The identity column: inert, bounded, and marked when it holds non-ASCII code points (homoglyphs). */
-function identityCell(identity: string): string {
-  const note = nonAsciiNote(identity);
-  return note ? `${inertText(identity, 90)} ${note}` : inertText(identity, 90);
-}
-
 /** One line per entry, every identity field named, for a confirmation that must show exactly what it changes. */
 export function entriesList(entries: readonly BaselineEntry[], options: { status?: boolean } = {}): string {
   return entries

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { DynamoDbBaselineStore } from '../adapters/dynamodb-baseline-store';
 import { ElasticsearchHuntRunner, createElasticsearchClient } from '../adapters/elasticsearch-hunt-runner';
-import { PrintingNotifier, entriesTable, progressLog, type Output } from '../cli/terminal';
+import { entriesTable } from '../cli/entries-table';
+import { PrintingNotifier, progressLog, type Output } from '../cli/terminal';
 import type { BaselineEntry } from '../core/baseline';
 import { defaultHuntConfig } from '../core/hunt-config';
 import { buildHuntRequest } from '../core/hunt-request';

@@ -10,7 +10,8 @@ import { DEFAULT_LOCAL_TABLE, connectDynamoDb, listTables, openBaselineTarget, u
 import { EXIT, type CommandContext } from '../cli';
 import { entryDetails } from '../entry-details';
 import { statusSummary, writeInBatches } from '../import-baseline';
-import { entriesList, entriesTable } from '../terminal';
+import { entriesTable } from '../entries-table';
+import { entriesList } from '../terminal';
 import { NotFoundError, UsageError } from '../usage-error';
 
 export function registerBaselineCommands(program: Command, context: CommandContext): void {
@@ -26,19 +27,27 @@ export function registerBaselineCommands(program: Command, context: CommandConte
     }
   };
 
-  withBaselineTarget(baseline.command('list').description('list baseline entries'))
+  withBaselineTarget(baseline.command('list').description('list baseline entries, newest sighting first'))
     .addOption(new Option('--status <status>', 'only entries with this status').choices(BASELINE_STATUSES as string[]))
     .addOption(new Option('--hunt <id>', 'only entries of this hunt').choices(HUNT_IDS))
-    .option('--json', 'print a JSON array for scripts')
-    .action(async (opts: BaselineTargetOptions & { status?: BaselineStatus; hunt?: string; json?: boolean }) =>
-      onBaseline(opts, 'list', async ({ store }) => {
+    .option('--host <name>', 'only entries reported by this host (among the up to 10 host names each entry keeps)')
+    .option('--since <when>', 'only entries seen since then: a date (2026-11-20), a UTC time (2026-11-20T08:00:00Z) or an age (36h, 7d)')
+    .option('--json', 'print a JSON array for scripts (every field, exact values)')
+    .action(async (opts: BaselineTargetOptions & { status?: BaselineStatus; hunt?: string; host?: string; since?: string; json?: boolean }) => {
+      const since = opts.since === undefined ? undefined : parseSince(opts.since, new Date());
+      const host = opts.host?.toLowerCase();
+      await onBaseline(opts, 'list', async ({ store }) => {
         const entries: BaselineEntry[] = [];
-        for await (const entry of store.list({ ...(opts.status ? { status: opts.status } : {}), ...(opts.hunt ? { huntId: opts.hunt } : {}) })) entries.push(entry);
+        for await (const entry of store.list({ ...(opts.status ? { status: opts.status } : {}), ...(opts.hunt ? { huntId: opts.hunt } : {}) })) {
+          if (host !== undefined && !entry.hostNames.some((h) => h.toLowerCase() === host)) continue;
+          if (since !== undefined && (entry.lastSeen === null || entry.lastSeen < since)) continue;
+          entries.push(entry);
+        }
         entries.sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? '') || a.fingerprint.localeCompare(b.fingerprint));
-        io.out.write(opts.json ? `${stringifyInert(entries.map((e) => JSON.parse(entryToJsonLine(e)) as unknown), 2)}\n` : entriesTable(entries));
+        io.out.write(opts.json ? `${stringifyInert(entries.map((e) => JSON.parse(entryToJsonLine(e)) as unknown), 2)}\n` : entriesTable(entries, io.columns !== undefined ? { columns: io.columns } : {}));
         io.err.write(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}\n`);
-      }),
-    );
+      });
+    });
 
   withBaselineTarget(baseline.command('show').description('everything the baseline holds about entries: identity, hosts, why new, approval, the osquery query'))
     .argument('<fingerprint...>', 'fingerprints, or unique prefixes of at least 8 characters')
@@ -173,6 +182,14 @@ export function registerBaselineCommands(program: Command, context: CommandConte
         await connection.close();
       }
     });
+}
+
+/** --since as an ISO time: a date, a UTC time, or an age before `now` (36h, 7d). */
+export function parseSince(text: string, now: Date): string {
+  const age = /^(\d{1,4})([hd])$/.exec(text);
+  if (age) return new Date(now.getTime() - Number(age[1]) * (age[2] === 'h' ? 3_600_000 : 86_400_000)).toISOString();
+  if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/.test(text) && !Number.isNaN(Date.parse(text))) return new Date(Date.parse(text)).toISOString();
+  throw new UsageError(`--since ${JSON.stringify(text.slice(0, 40))}: expected a date (2026-11-20), a UTC time (2026-11-20T08:00:00Z) or an age (36h, 7d)`);
 }
 
 function scopeText(scope: ApprovalScope): string {
