@@ -37,6 +37,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     const usage = error instanceof UsageError || error instanceof ConfigurationError || error instanceof SecretFormatError || error instanceof BaselineImportError || error instanceof FolderInUseError;
     io.err.write(`error: ${escapeInvisible(errorMessage(error))}\n`);
+    if (error instanceof UsageError) for (const line of error.details) io.err.write(`  ${escapeInvisible(line)}\n`);
     return usage ? EXIT.usage : EXIT.failed;
   }
 }
