@@ -4,6 +4,7 @@ import { escapeInvisible } from '../core/invisible-text';
 import { CLI_PREFIX } from '../core/render/triage-command';
 import { FolderInUseError } from '../local/folder-lock';
 import { registerBaselineCommands } from './commands/baseline-commands';
+import { registerDoctorCommand } from './commands/doctor-command';
 import { registerRunCommand } from './commands/run-command';
 import type { Output } from './terminal';
 import { UsageError } from './usage-error';
@@ -56,6 +57,7 @@ function buildProgram(context: CommandContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
     .showHelpAfterError();
+  registerDoctorCommand(program, context);
   registerRunCommand(program, context);
   registerBaselineCommands(program, context);
   return program;

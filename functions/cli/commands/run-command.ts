@@ -26,16 +26,13 @@ import { NoBaselineStore, NotComparedNotifier } from '../no-baseline';
 import { PrintingNotifier, entriesList, progressLog } from '../terminal';
 import { UsageError } from '../usage-error';
 
-interface RunOptions extends BaselineTargetOptions {
+interface RunOptions extends BaselineTargetOptions, ConfigurationOptions {
   topic?: string;
   secretId?: string;
   connectionFile?: string;
-  huntConfig?: string;
   kibanaUrl?: string;
   dryRun?: boolean;
   json?: boolean;
-  context: string[];
-  function?: string;
   learn?: boolean;
   by?: string;
   yes?: boolean;
@@ -43,13 +40,10 @@ interface RunOptions extends BaselineTargetOptions {
 }
 
 export function registerRunCommand(program: Command, { io, setExit }: CommandContext): void {
-  withBaselineTarget(program.command('run').description('run the hunts now, compare with the baseline and publish one message if anything is new'))
+  withConfigurationOptions(withBaselineTarget(program.command('run').description('run the hunts now, compare with the baseline and publish one message if anything is new')))
     .addOption(new Option('--topic <arn>', 'SNS topic for the message (in local mode without it, the message is printed)').env(ENV.topicArn))
     .addOption(new Option('--secret-id <id>', 'Secrets Manager secret with the Elasticsearch connection (default: the configuration\'s)').env(ENV.secretId))
     .option('--connection-file <path>', 'read the Elasticsearch connection from a JSON file (same format as the secret) instead')
-    .option('-c, --context <key=value...>', 'context as for cdk deploy, over cdk.json\'s: the run uses the configuration the app would deploy', collect, [])
-    .option('--function <name>', 'use the deployed function\'s configuration instead (stack output FunctionName; needs lambda:GetFunctionConfiguration)')
-    .addOption(new Option('--hunt-config <json>', 'hunt configuration JSON (lookbackDays, thresholds, exclusions, extraIndexPatterns, disabledHunts), instead of the app\'s').env(ENV.huntConfig))
     .addOption(new Option('--kibana-url <url>', 'Kibana base URL for Discover links').env(ENV.kibanaUrl))
     .option('--dry-run', 'print findings and the would-be message; change nothing, publish nothing; without a table, nothing is compared and no AWS credentials are needed')
     .option('--json', 'write only the run summary (JSON) to stdout; the would-be message and progress go to stderr')
@@ -60,7 +54,6 @@ export function registerRunCommand(program: Command, { io, setExit }: CommandCon
     .action(async (opts: RunOptions) => {
       const minutes = Number(opts.deadlineMinutes);
       if (!Number.isInteger(minutes) || minutes < 1 || minutes > 720) throw new UsageError('--deadline-minutes must be a whole number from 1 to 720');
-      if (opts.function !== undefined && (opts.huntConfig !== undefined || opts.context.length > 0)) throw new UsageError('--function reads the deployed configuration: drop --hunt-config and -c, or drop --function');
       const forcedLearning = opts.learn && !opts.dryRun ? forcedLearningFrom(opts, io) : undefined;
       const pick = (value: string | undefined, name: string) => value ?? io.env[name];
       const config = await runConfiguration(opts, io.env);
@@ -124,8 +117,25 @@ export function registerRunCommand(program: Command, { io, setExit }: CommandCon
     });
 }
 
+/** How a command learns the configuration it runs the hunts with. */
+export interface ConfigurationOptions {
+  context: string[];
+  function?: string;
+  huntConfig?: string;
+  readonly region?: string;
+}
+
+/** -c, --function and --hunt-config: run and doctor use the configuration the app would deploy, or the deployed one. */
+export function withConfigurationOptions(command: Command): Command {
+  return command
+    .option('-c, --context <key=value...>', 'context as for cdk deploy, over cdk.json\'s: the configuration the app would deploy', collect, [])
+    .option('--function <name>', 'use the deployed function\'s configuration instead (stack output FunctionName; needs lambda:GetFunctionConfiguration)')
+    .addOption(new Option('--hunt-config <json>', 'hunt configuration JSON (lookbackDays, thresholds, exclusions, extraIndexPatterns, disabledHunts), instead of the app\'s').env(ENV.huntConfig));
+}
+
 /** Explicit hunt configuration first (--hunt-config, HUNT_CONFIG), then the deployed function's, then the app's context. */
-async function runConfiguration(opts: RunOptions, env: Record<string, string | undefined>): Promise<RunConfiguration> {
+export async function runConfiguration(opts: ConfigurationOptions, env: Record<string, string | undefined>): Promise<RunConfiguration> {
+  if (opts.function !== undefined && (opts.huntConfig !== undefined || opts.context.length > 0)) throw new UsageError('--function reads the deployed configuration: drop --hunt-config and -c, or drop --function');
   const explicit = opts.huntConfig ?? env[ENV.huntConfig];
   if (explicit !== undefined) return { huntConfig: parseHuntConfig(jsonOption(explicit, '--hunt-config')), source: opts.huntConfig !== undefined ? '--hunt-config' : ENV.huntConfig };
   if (opts.function !== undefined) return configurationFromFunction(opts.function, opts.region ?? env.AWS_REGION);

@@ -49,4 +49,16 @@ export const dispatcherChildProcess: HuntDefinition = {
   defaultThresholds: { maxAgentCount: 3, maxEventCount: 15 },
   rowLimit: 100,
   osqueryPathField: 'process.parent.executable',
+  fieldTypes: {
+    '@timestamp': 'date',
+    'host.os.type': 'keyword',
+    'event.type': 'keyword',
+    'event.action': 'keyword',
+    'process.parent.name': 'keyword',
+    'process.parent.executable': 'keyword',
+    'process.executable': 'keyword',
+    'process.command_line': 'keyword',
+    'agent.id': 'keyword',
+    'host.name': 'keyword',
+  },
 };

@@ -72,4 +72,16 @@ export const dispatcherScriptWrite: HuntDefinition = {
   defaultThresholds: { maxAgentCount: 3 },
   rowLimit: 100,
   osqueryPathField: 'file.path',
+  fieldTypes: {
+    '@timestamp': 'date',
+    'host.os.type': 'keyword',
+    'event.type': 'keyword',
+    'file.path': 'keyword',
+    'file.name': 'keyword',
+    'file.extension': 'keyword',
+    'process.executable': 'keyword',
+    'process.name': 'keyword',
+    'agent.id': 'keyword',
+    'host.name': 'keyword',
+  },
 };

@@ -30,6 +30,19 @@ export interface NoveltyAxes {
   readonly variantLabel: string;
 }
 
+/**
+ * How a field must be mapped for the hunt's query to read it as the hunt means: as a keyword (`keyword`,
+ * `constant_keyword` or `wildcard`: ES|QL reads all three as keyword) or as a date. `doctor` checks each against
+ * the cluster's mappings (`_field_caps`).
+ */
+export type ExpectedFieldType = 'keyword' | 'date';
+
+/** The mapping types that satisfy each expected type. */
+export const MAPPING_TYPES: Readonly<Record<ExpectedFieldType, readonly string[]>> = {
+  keyword: ['keyword', 'constant_keyword', 'wildcard'],
+  date: ['date', 'date_nanos'],
+};
+
 export interface RarityThresholds {
   /** Keep rows seen on at most this many distinct agents. */
   readonly maxAgentCount: number;
@@ -65,6 +78,8 @@ export interface HuntDefinition {
   readonly rowLimit: number;
   /** Field to restrict for the follow-up osquery query: a path under a dispatcher directory. */
   readonly osqueryPathField: string;
+  /** Every event field the query and its request filter read, with the mapping it needs (see ExpectedFieldType). */
+  readonly fieldTypes: Readonly<Record<string, ExpectedFieldType>>;
 }
 
 /** Columns every hunt returns besides its identity fields. */
