@@ -73,7 +73,7 @@ describe('the Lambda handler', () => {
     // The commands it prints name what the function knows: its table and its region.
     const { email, https } = JSON.parse(publish.Message!) as { email: string; https: string };
     const where = `--table ${process.env.BASELINE_TABLE_NAME} --region us-east-1`;
-    assert.match(email, new RegExp(`next: npm run hunt -- baseline approve [0-9a-f]{64} --note "<why benign>" --by "<you>" ${where}`));
+    assert.match(email, new RegExp(`if benign: npm run hunt -- baseline approve [0-9a-f]{64} --note "<why benign>" --by "<you>" ${where}`));
     assert.ok(https.includes(where), 'Slack commands carry the table and region too');
 
     const records = second.lines.map((l) => JSON.parse(l) as Record<string, unknown>);

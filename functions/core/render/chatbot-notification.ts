@@ -10,7 +10,7 @@ export interface ChatLimits {
   readonly maxValueChars: number;
 }
 
-export const CHAT_LIMITS: ChatLimits = { maxAlerts: 10, maxValueChars: 300 };
+export const CHAT_LIMITS: ChatLimits = { maxAlerts: 10, maxValueChars: 160 };
 
 /** Amazon Q Developer in chat applications (AWS Chatbot) custom notification, for Slack channels. */
 export interface ChatbotNotification {
@@ -35,7 +35,7 @@ export interface ChatbotNotification {
 
 export function renderChatbotNotification(report: AlertReport, options: RenderOptions, limits: ChatLimits = CHAT_LIMITS): ChatbotNotification {
   const s = report.summary;
-  const problems = s.problems.map((p) => `:warning: ${slackCode(p, 300)}`);
+  const problems = boundedProblems(s.problems);
   const base = { version: '1.0' as const, source: 'custom' as const, id: s.runId };
   if (report.kind === 'baseline-initialised') {
     return {
@@ -50,28 +50,39 @@ export function renderChatbotNotification(report: AlertReport, options: RenderOp
       metadata: metadata(report, 'BaselineInitialised', `Baseline initialised: ${s.totals.learned} entries`),
     };
   }
+  // Slack cuts a section's text past SLACK_SECTION_CHARS: the card lists the rarest findings that fit, whole.
+  const problemLines = boundedProblems(s.problems);
+  const reserve = problemLines.join('\n').length + OMITTED_LINE_RESERVE;
   const lines: string[] = [];
-  let listed = 0;
+  const listedFingerprints: string[] = [];
+  let length = 0;
+  const fits = (more: string[]) => length + more.join('\n').length + 1 <= SLACK_SECTION_CHARS - reserve;
   for (const { hunt, alerts } of byHunt(report.alerts)) {
-    lines.push(`*${slackPlain(hunt.id)}* — ${slackPlain(hunt.title)} (${alerts.length} new)`);
+    let header: string | undefined = `*${slackPlain(hunt.id)}* — ${slackPlain(hunt.title)} (${alerts.length} new)`;
     for (const alert of alerts) {
-      if (listed >= limits.maxAlerts) break;
-      listed++;
+      if (listedFingerprints.length >= limits.maxAlerts) break;
       const { entry } = alert;
       const values = hunt.identityFields.map((f) => {
         const note = nonAsciiNote(entry.identity[f]);
         return `${f.split('.').slice(-2).join('.')} ${slackCode(entry.identity[f], limits.maxValueChars)}${note ? ` :warning: _${note}_` : ''}`;
       });
-      lines.push(
+      const block = [
+        ...(header ? [header] : []),
         `• ${values.join(' · ')}`,
         `   why new: ${slackCode(alert.novelty, limits.maxValueChars)} · ${plural(entry.eventCount, 'event')} on ${slackCode(entry.hostNames.slice(0, 3).join(', ') || 'unknown host', 120)} · last ${entry.lastSeen ?? 'unknown'} · fp \`${entry.fingerprint.slice(0, 12)}\``,
-      );
+      ];
+      if (!fits(block)) break;
+      lines.push(...block);
+      length += block.join('\n').length + 1;
+      header = undefined;
+      listedFingerprints.push(entry.fingerprint.slice(0, 12));
     }
   }
-  const omitted = report.alerts.length - listed;
+  const omitted = report.alerts.length - listedFingerprints.length;
   if (omitted > 0) lines.push(`…and ${plural(omitted, 'more new finding')}: ${slackCommand(triageCommand('baseline list --status alerted', options.triage))}`);
-  lines.push(...problems);
+  lines.push(...problemLines);
   const first = report.alerts[0];
+  const kibana = options.kibanaUrl && first ? kibanaDiscoverUrl(options.kibanaUrl, first.hunt, first.entry) : undefined;
   return {
     ...base,
     content: {
@@ -79,14 +90,29 @@ export function renderChatbotNotification(report: AlertReport, options: RenderOp
       title: `:rotating_light: ${PRODUCT}: ${plural(report.alerts.length, 'new finding')} on NetworkManager dispatcher scripts (${highestSeverity(report)})`,
       description: lines.join('\n'),
       nextSteps: [
-        'Read the email for each finding’s osquery follow-up query and full values',
+        ...(listedFingerprints.length > 0 ? [`Everything about ${listedFingerprints.length === 1 ? 'it' : 'each'} (full values, hosts, why new, osquery): ${slackCommand(triageCommand(`baseline show ${listedFingerprints.join(' ')}`, options.triage))}`] : []),
         `If benign: ${slackCommand(triageCommand('baseline approve <fingerprint> --note "<why benign>" --by "<you>"', options.triage))}`,
-        ...(options.kibanaUrl && first ? [`Open in Kibana: ${kibanaDiscoverUrl(options.kibanaUrl, first.hunt, first.entry)}`] : []),
+        'If malicious: isolate the host (Kibana: Security → Endpoints → Isolate host), collect the script and its SHA-256 with the osquery query in the email, then remove it',
+        ...(kibana ? [kibana.length <= MAX_LINK_CHARS ? `Open in Kibana: ${kibana}` : 'Open in Kibana: the link is too long for Slack; the email has one per finding'] : []),
       ],
       keywords: [PRODUCT, 'T1546', ...new Set(report.alerts.map((a) => a.hunt.id))],
     },
     metadata: metadata(report, 'NewFindings', `${report.alerts.length} new findings`),
   };
+}
+
+/** Slack cuts a section's text beyond 3,000 characters; the description and each next step must fit. */
+export const SLACK_SECTION_CHARS = 3_000;
+/** Room kept for the "…and N more" line. */
+const OMITTED_LINE_RESERVE = 320;
+const MAX_LINK_CHARS = 2_000;
+const MAX_PROBLEMS = 3;
+
+/** At most three problems, each bounded, and how many more there were. */
+function boundedProblems(problems: readonly string[]): string[] {
+  const lines = problems.slice(0, MAX_PROBLEMS).map((p) => `:warning: ${slackCode(p, 300)}`);
+  if (problems.length > MAX_PROBLEMS) lines.push(`:warning: …and ${plural(problems.length - MAX_PROBLEMS, 'more problem')} (see the email)`);
+  return lines;
 }
 
 function metadata(report: AlertReport, eventType: string, summary: string): ChatbotNotification['metadata'] {

@@ -2,6 +2,7 @@ import type { Alert, AlertReport } from '../alert-report';
 import { inertText, nonAsciiNote } from './inert-text';
 import { kibanaDiscoverUrl, osqueryFollowUp } from './follow-up';
 import { PRODUCT, byHunt, plural, type RenderOptions } from './report-view';
+import { OSQUERY_EXPECTATION, maliciousSteps } from './response-steps';
 import { triageCommand } from './triage-command';
 
 /** Bounds for the email body; attacker text is made inert and cut to these. */
@@ -36,6 +37,7 @@ export function renderEmail(report: AlertReport, options: RenderOptions, limits:
         listed++;
         lines.push(...renderAlert(alert, options, limits), '');
       }
+      lines.push(`Reading the osquery results: ${OSQUERY_EXPECTATION}.`);
       lines.push(`Why it matters: ${hunt.description}`);
       lines.push(`ATT&CK: ${[...hunt.tactics, ...hunt.techniques].map((m) => `${m.id} ${m.name} <${m.url}>`).join('; ')}`, '');
     }
@@ -66,7 +68,9 @@ function renderAlert(alert: Alert, options: RenderOptions, limits: EmailLimits):
     `  agents: ${entry.agentIds.map((a) => inertText(a, 100)).join(', ') || '(none reported)'}`,
     `  seen: ${plural(entry.eventCount, 'event')} on ${plural(entry.agentCount, 'agent')}, first ${entry.firstSeen ?? 'unknown'}, last ${entry.lastSeen ?? 'unknown'}`,
     `  fingerprint: ${entry.fingerprint}`,
-    `  next: ${triageCommand(`baseline approve ${entry.fingerprint} --note "<why benign>" --by "<you>"`, options.triage)}   (if benign)`,
+    `  details: ${triageCommand(`baseline show ${entry.fingerprint.slice(0, 12)}`, options.triage)}`,
+    `  if benign: ${triageCommand(`baseline approve ${entry.fingerprint} --note "<why benign>" --by "<you>"`, options.triage)}`,
+    `  if malicious: ${maliciousSteps(hunt, entry)}`,
     `  osquery: ${osqueryFollowUp(hunt, entry)}`,
     ...(options.kibanaUrl ? [`  kibana: ${kibanaDiscoverUrl(options.kibanaUrl, hunt, entry)}`] : []),
   ];

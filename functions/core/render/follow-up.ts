@@ -12,7 +12,7 @@ const MAX_PATH = 1_024;
 const PORTABLE_COMPONENT = /^[A-Za-z0-9._-]+$/;
 
 /** The path the osquery follow-up should inspect: a dispatcher script, when the finding names one by portable characters. */
-function dispatcherPath(hunt: HuntDefinition, entry: BaselineEntry): string | undefined {
+export function dispatcherPath(hunt: HuntDefinition, entry: BaselineEntry): string | undefined {
   const path = entry.identity[hunt.osqueryPathField];
   if (entry.identityTruncated || typeof path !== 'string' || path.length > MAX_PATH) return undefined;
   const dir = DISPATCHER_DIRECTORIES.find((d) => path.startsWith(d));
