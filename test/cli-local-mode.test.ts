@@ -55,7 +55,7 @@ describe('local mode (--local <folder>, --endpoint <url>)', () => {
     writes = [...writes, writeRow({ 'file.path': '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', 'process.executable': '/usr/bin/bash' })];
     const second = await cli(['run', '--local', folder, '--connection-file', connection]);
     assert.equal(second.code, 0, second.stderr);
-    const approve = /next: (npm run hunt -- baseline approve ([0-9a-f]{64}) .*--table local-run --local \S+)/.exec(second.stdout);
+    const approve = /if benign: (npm run hunt -- baseline approve ([0-9a-f]{64}) .*--table local-run --local \S+)/.exec(second.stdout);
     assert.ok(approve, 'the printed command names the local baseline');
     const show = await cli(['baseline', 'show', approve[2]!.slice(0, 10), '--local', folder]);
     assert.equal(show.code, 0, show.stderr);
