@@ -36,6 +36,15 @@ export interface ClusterCheckInput {
  * expect, and one run of each hunt. Checks that depend on an earlier failure are skipped, saying why.
  */
 export async function checkCluster(input: ClusterCheckInput): Promise<Check[]> {
+  try {
+    return await runChecks(input);
+  } catch (error) {
+    // A check that met an answer it could not read: say so rather than crash the checklist.
+    return [{ name: 'doctor', status: 'fail', detail: `an unexpected answer stopped the checks: ${errorMessage(error)}`, fix: 'check that the node URL is an Elasticsearch cluster (not a proxy rewriting answers)' }];
+  }
+}
+
+async function runChecks(input: ClusterCheckInput): Promise<Check[]> {
   const checks: Check[] = [];
   const reach = await checkReachable(input);
   checks.push(...reach.checks);
@@ -107,6 +116,7 @@ async function checkPrivileges({ client, config }: ClusterCheckInput, hunts: rea
   } catch (error) {
     return { name: 'privileges', status: 'warn', detail: `could not check privileges (${errorMessage(error)})`, fix: 'the hunts still need read and view_index_metadata on every pattern; the hunt runs below show whether they work' };
   }
+  if (typeof answer?.index !== 'object' || answer.index === null) return { name: 'privileges', status: 'warn', detail: 'the cluster gave no per-index answer to _has_privileges', fix: 'the hunts still need read and view_index_metadata on every pattern; the hunt runs below show whether they work' };
   const missing = Object.entries(answer.index).flatMap(([pattern, held]) => {
     const lacking = Object.entries(held).filter(([, ok]) => !ok).map(([privilege]) => privilege);
     return lacking.length > 0 ? [`${pattern} lacks ${lacking.join(' and ')}`] : [];
@@ -120,7 +130,7 @@ async function checkIndices(client: Client, hunt: HuntDefinition, patterns: read
   for (const pattern of patterns) {
     try {
       const resolved = await client.indices.resolveIndex({ name: pattern, expand_wildcards: 'open' });
-      counts.push([pattern, resolved.indices.length + resolved.data_streams.length + resolved.aliases.length]);
+      counts.push([pattern, (resolved.indices?.length ?? 0) + (resolved.data_streams?.length ?? 0) + (resolved.aliases?.length ?? 0)]);
     } catch (error) {
       if (error instanceof errors.ResponseError && error.meta.statusCode === 404) counts.push([pattern, 0]);
       else return { found: false, checks: [{ name: `${hunt.id}: indices`, status: 'fail', detail: `cannot resolve ${pattern}: ${errorMessage(error)}`, fix: 'grant view_index_metadata on the pattern (see privileges)' }] };
@@ -149,7 +159,7 @@ async function checkMappings(client: Client, hunt: HuntDefinition, patterns: rea
   const fields = Object.keys(hunt.fieldTypes);
   let caps: Record<string, Record<string, { type: string; indices?: string[] }>>;
   try {
-    caps = (await client.fieldCaps({ index: [...patterns], fields, ignore_unavailable: true, allow_no_indices: true })).fields as typeof caps;
+    caps = ((await client.fieldCaps({ index: [...patterns], fields, ignore_unavailable: true, allow_no_indices: true })).fields ?? {}) as typeof caps;
   } catch (error) {
     return { name: `${hunt.id}: mappings`, status: 'fail', detail: `cannot read the mappings: ${errorMessage(error)}`, fix: 'grant view_index_metadata on the patterns (see privileges)' };
   }
