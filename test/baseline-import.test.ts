@@ -8,7 +8,7 @@ import { runCli } from '../functions/cli/cli';
 import { entryFromFinding, type BaselineEntry } from '../functions/core/baseline';
 import { entryToJsonLine, parseBaselineExport } from '../functions/core/baseline-jsonl';
 import { BaselineImportError, MalformedResponseError } from '../functions/core/errors';
-import { parseHuntResponse } from '../functions/core/esql-result';
+import { parseRareGroups } from '../functions/core/esql-result';
 import { huntById } from '../functions/core/hunts';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
 import { rejected, startDynamoFaultProxy, type DynamoFaultProxy } from './support/dynamodb-fault-proxy';
@@ -33,19 +33,23 @@ const rejects = (text: string, message: RegExp, options = {}) =>
 
 describe('baseline import trusts nothing in the file', () => {
   it("recomputes each fingerprint and anchor from the hunt and identity: a benign path cannot carry a malicious finding's fingerprint", () => {
-    rejects(line({ ...base, fingerprint: malicious.fingerprint, status: 'approved', note: 'ok', approvedBy: 'x', approvedAt: NOW }), /Line 1: fingerprint does not match the hunt and identity on this line/);
-    rejects(line({ ...base, anchorKey: 'f'.repeat(32) }), /Line 1: anchorKey does not match the hunt and identity on this line/);
+    rejects(line({ ...base, fingerprint: malicious.fingerprint, status: 'approved', note: 'ok', approvedBy: 'x', approvedAt: NOW }), /Line 1: fingerprint does not match the hunt and identity digests on this line/);
+    rejects(line({ ...base, anchorKey: 'f'.repeat(32) }), /Line 1: anchorKey does not match the hunt and identity digests on this line/);
+    // The malicious finding's own digests and keys, under the benign path it displays.
+    const { anchorKey } = entryFromFinding(write, malicious, 'learned', NOW);
+    rejects(line({ ...base, fingerprint: malicious.fingerprint, identityDigests: malicious.identityDigests, anchorKey }), /Line 1: identity field "file\.path" does not match its digest/);
     assert.equal(parseBaselineExport(line(base)).entries[0]!.fingerprint, benign.fingerprint);
   });
 
-  it('accepts an identity stored cut at 4,096 characters only with an explicit flag, since it cannot be recomputed', () => {
+  it('accepts an identity stored cut at 4,096 characters only with an explicit flag: its digests prove the fingerprint, not what the cut copy shows', () => {
     const long = entryFromFinding(write, writeFinding(`/etc/NetworkManager/dispatcher.d/${'a'.repeat(5_000)}`, '/usr/bin/cp'), 'learned', NOW);
     assert.equal(long.identityTruncated, true);
-    rejects(entryToJsonLine(long), /Line 1: identity was stored cut at 4,096 characters, so its fingerprint cannot be checked: pass --allow-cut-identities/);
+    rejects(entryToJsonLine(long), /Line 1: identity was stored cut at 4,096 characters, so what it shows cannot be checked against its digest: pass --allow-cut-identities/);
     const parsed = parseBaselineExport(entryToJsonLine(long), { allowCutIdentities: true });
     assert.deepEqual(parsed.cutIdentities, [1]);
     // The flag does not let a line claim to be cut when it is not.
-    rejects(line({ ...base, fingerprint: malicious.fingerprint, identityTruncated: true }), /Line 1: identityTruncated is true but no identity value was cut/, { allowCutIdentities: true });
+    rejects(line({ ...base, fingerprint: malicious.fingerprint, identityTruncated: true }), /Line 1: fingerprint does not match/, { allowCutIdentities: true });
+    rejects(line({ ...base, identityTruncated: true }), /Line 1: identityTruncated is true but no identity value was cut/, { allowCutIdentities: true });
   });
 
   it('rejects unknown or missing identity keys', () => {
@@ -62,7 +66,7 @@ describe('baseline import trusts nothing in the file', () => {
 
   it('accepts only strict ISO-8601 UTC timestamps from Elasticsearch too', () => {
     const body = responseFor(WRITE_COLUMNS, [writeRow({ first_seen: 'Nov 24 2026 (<!channel> look here)' })]);
-    assert.throws(() => parseHuntResponse(write, body), (e: unknown) => e instanceof MalformedResponseError && /first_seen is not an ISO-8601 UTC timestamp/.test(e.message));
+    assert.throws(() => parseRareGroups(write, body), (e: unknown) => e instanceof MalformedResponseError && /first_seen is not an ISO-8601 UTC timestamp/.test(e.message));
   });
 
   it('bounds numbers', () => {

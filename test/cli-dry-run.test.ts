@@ -13,7 +13,8 @@ import { huntById } from '../functions/core/hunts';
 import { startElasticsearchStandIn, type ElasticsearchStandIn } from '../functions/local/elasticsearch-stand-in';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
 import { writeFinding } from './support/harness';
-import { CHILD_COLUMNS, WRITE_COLUMNS, childRow, responseFor, writeRow } from './support/rows';
+import { answerFromRecordedGroups } from '../functions/local/recorded-groups';
+import { childGroup, writeGroup } from './support/rows';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'nmdh-dry-'));
@@ -35,10 +36,11 @@ const queried = () => es.requests.filter((r) => r.path.startsWith('/_query')).ma
 before(async () => {
   es = await startElasticsearchStandIn({
     majorVersion: 9,
-    respond: ({ body }) => ({
-      status: 200,
-      body: String(body.query).includes('process-*') ? responseFor(CHILD_COLUMNS, [childRow()]) : responseFor(WRITE_COLUMNS, [writeRow({ 'file.path': KNOWN, 'process.executable': '/usr/bin/cp' }), writeRow()]),
-    }),
+    respond: (request) =>
+      answerFromRecordedGroups(request, {
+        'dispatcher-script-child': [childGroup()],
+        'dispatcher-script-write': [writeGroup(KNOWN, '/usr/bin/cp'), writeGroup('/etc/NetworkManager/dispatcher.d/99-evil', '/usr/bin/bash')],
+      }),
   });
   db = await startEmbeddedDynamoDb();
   writeFileSync(connection, JSON.stringify({ node: es.url, apiKey: 'ZGVtbzpkZW1v' }));
@@ -89,11 +91,11 @@ describe('run --dry-run', () => {
   it('uses the configuration the app would deploy: cdk.json, then -c, with its hunts enabled or not', async () => {
     const run = await cli(['run', '--dry-run', '--json', '--connection-file', connection, '-c', 'nmDispatcherHunt:lookbackDays=7', '-c', 'nmDispatcherHunt:disabledHunts=dispatcher-script-write']);
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(queried(), ['FROM logs-endpoint.events.process-*'], 'the disabled hunt is not run');
+    assert.deepEqual([...new Set(queried())], ['FROM logs-endpoint.events.process-*'], 'the disabled hunt is not run');
     assert.deepEqual(es.requests[0]!.body.filter, { bool: { filter: [{ range: { '@timestamp': { gte: 'now-7d' } } }] } });
     const summary = JSON.parse(run.stdout) as { hunts: { huntId: string; status: string }[] };
-    assert.deepEqual(summary.hunts.map((h) => [h.huntId, h.status]), [['dispatcher-child-process', 'ok'], ['dispatcher-script-write', 'disabled']]);
-    assert.match(run.stderr, /configuration from the app's context \(cdk\.json, 2 -c values\): hunts dispatcher-child-process \(disabled: dispatcher-script-write\); lookback 7 days/);
+    assert.deepEqual(summary.hunts.map((h) => [h.huntId, h.status]), [['dispatcher-script-run', 'ok'], ['dispatcher-script-child', 'ok'], ['dispatcher-script-write', 'disabled']]);
+    assert.match(run.stderr, /configuration from the app's context \(cdk\.json, 2 -c values\): hunts dispatcher-script-run, dispatcher-script-child \(disabled: dispatcher-script-write\); lookback 7 days/);
 
     const bad = await cli(['run', '--dry-run', '--connection-file', connection, '-c', 'nmDispatcherHunt:lookbackDays=900']);
     assert.equal(bad.code, 2);
@@ -113,8 +115,8 @@ describe('run --dry-run', () => {
     try {
       const run = await cli(['run', '--dry-run', '--connection-file', connection, '--function', 'NmDispatcherHunt-Function', '--region', 'eu-west-1']);
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stderr, /configuration from the deployed function NmDispatcherHunt-Function \(eu-west-1\): hunts dispatcher-script-write \(disabled: dispatcher-child-process\); lookback 14 days/);
-      assert.deepEqual(queried(), ['FROM logs-endpoint.events.file-*']);
+      assert.match(run.stderr, /configuration from the deployed function NmDispatcherHunt-Function \(eu-west-1\): hunts dispatcher-script-write \(disabled: dispatcher-script-run, dispatcher-script-child\); lookback 14 days/, 'the earlier id disables both hunts split from it');
+      assert.deepEqual([...new Set(queried())], ['FROM logs-endpoint.events.file-*']);
       assert.match(run.stdout, new RegExp(`--table ${table} --region eu-west-1`), 'the message names the deployed table and region');
       lambda.on(GetFunctionConfigurationCommand, { FunctionName: 'nope' }).rejects(Object.assign(new Error('Function not found'), { name: 'ResourceNotFoundException' }));
       const missing = await cli(['run', '--dry-run', '--connection-file', connection, '--function', 'nope', '--region', 'eu-west-1']);

@@ -54,7 +54,7 @@ describe('the CLI with hostile values and secrets', () => {
   it('lists a lookalike path with its invisible code points escaped and flagged', async () => {
     const listed = await cli(['baseline', 'list', '--table', table]);
     assert.doesNotMatch(listed.stdout, INVISIBLE);
-    assert.match(listed.stdout, /\[non-ASCII: U\+E0041 U\+202E U\+D800\] writer \/usr\/bin\/cp · path dispatcher\.d\/01-ifupdown\\u\{e0041\}\\u202e\\ud800$/m);
+    assert.match(listed.stdout, /\[non-ASCII: U\+E0041 U\+202E U\+D800\] agent-01 · writer \/usr\/bin\/cp · path dispatcher\.d\/01-ifupdown\\u\{e0041\}\\u202e\\ud800$/m);
   });
 
   it('prints JSON and JSON Lines whose raw text is inert and whose values are exact', async () => {

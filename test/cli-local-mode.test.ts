@@ -7,12 +7,13 @@ import { after, before, describe, it } from 'node:test';
 import { runCli, type CliIo } from '../functions/cli/cli';
 import { startElasticsearchStandIn, type ElasticsearchStandIn } from '../functions/local/elasticsearch-stand-in';
 import { startEmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
-import { CHILD_COLUMNS, WRITE_COLUMNS, childRow, responseFor, writeRow } from './support/rows';
+import { answerFromRecordedGroups } from '../functions/local/recorded-groups';
+import { childGroup, writeGroup } from './support/rows';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'nmdh-local-'));
 let es: ElasticsearchStandIn;
-let writes = [writeRow({ 'file.path': '/etc/NetworkManager/dispatcher.d/01-ifupdown', 'process.executable': '/usr/bin/cp' })];
+let writes = [writeGroup('/etc/NetworkManager/dispatcher.d/01-ifupdown', '/usr/bin/cp')];
 
 async function cli(args: string[], extra: Partial<CliIo> = {}) {
   let stdout = '';
@@ -24,7 +25,7 @@ async function cli(args: string[], extra: Partial<CliIo> = {}) {
 before(async () => {
   es = await startElasticsearchStandIn({
     majorVersion: 9,
-    respond: ({ body }) => ({ status: 200, body: String(body.query).includes('process-*') ? responseFor(CHILD_COLUMNS, [childRow()]) : responseFor(WRITE_COLUMNS, writes) }),
+    respond: (request) => answerFromRecordedGroups(request, { 'dispatcher-script-child': [childGroup()], 'dispatcher-script-write': writes }),
   });
   writeFileSync(join(dir, 'connection.json'), JSON.stringify({ node: es.url, apiKey: 'ZGVtbzpkZW1v' }));
 });
@@ -52,7 +53,7 @@ describe('local mode (--local <folder>, --endpoint <url>)', () => {
     const learn = await cli(['run', '--local', folder, '--connection-file', connection]);
     assert.equal(learn.code, 0, learn.stderr);
     assert.match(learn.stdout, /SNS message \(local mode: printed, not sent\)[\s\S]*baseline initialised: 2 entries/);
-    writes = [...writes, writeRow({ 'file.path': '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', 'process.executable': '/usr/bin/bash' })];
+    writes = [...writes, writeGroup('/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', '/usr/bin/bash')];
     const second = await cli(['run', '--local', folder, '--connection-file', connection]);
     assert.equal(second.code, 0, second.stderr);
     const approve = /if benign: (npm run hunt -- baseline approve ([0-9a-f]{64}) .*--table local-run --local \S+)/.exec(second.stdout);

@@ -6,7 +6,8 @@ import { runCli } from '../functions/cli/cli';
 import { startElasticsearchStandIn, type ElasticsearchStandIn } from '../functions/local/elasticsearch-stand-in';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
 import { DEFAULT_VERSIONS, nodeInfo } from '../functions/local/stand-in/node-info';
-import { CHILD_COLUMNS, WRITE_COLUMNS, childRow, responseFor, writeRow } from './support/rows';
+import { answerFromRecordedGroups } from '../functions/local/recorded-groups';
+import { childGroup, writeGroup } from './support/rows';
 
 let es: ElasticsearchStandIn;
 let db: EmbeddedDynamoDb;
@@ -26,7 +27,7 @@ before(async () => {
     respond: ({ method, path, body }) =>
       method === 'GET' && path === '/'
         ? { status: 200, body: nodeInfo(DEFAULT_VERSIONS[9], 'options') }
-        : { status: 200, body: String(body.query).includes('process-*') ? responseFor(CHILD_COLUMNS, [childRow()]) : responseFor(WRITE_COLUMNS, [writeRow()]) },
+        : answerFromRecordedGroups({ method, path, body, headers: {} }, { 'dispatcher-script-child': [childGroup()], 'dispatcher-script-write': [writeGroup('/etc/NetworkManager/dispatcher.d/99-evil', '/usr/bin/bash')] }),
   });
   db = await startEmbeddedDynamoDb();
   // The secret is read through the SDK, whose region and credentials come from the environment as for an analyst.

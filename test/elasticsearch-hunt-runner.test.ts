@@ -6,10 +6,11 @@ import { defaultHuntConfig, parseHuntConfig } from '../functions/core/hunt-confi
 import { buildHuntRequest } from '../functions/core/hunt-request';
 import { huntById } from '../functions/core/hunts';
 import { startElasticsearchStandIn, verificationException, type ElasticsearchStandIn, type StandInReply } from '../functions/local/elasticsearch-stand-in';
-import { CHILD_COLUMNS, WRITE_COLUMNS, childRow, responseFor, writeRow } from './support/rows';
+import { CHILD_COLUMNS, WRITE_COLUMNS, WRITE_SAMPLE_COLUMNS, childRow, responseFor, writeRow, writeSamples } from './support/rows';
 
 const API_KEY = 'dGVzdDprZXk=';
-const child = huntById('dispatcher-child-process')!;
+const child = huntById('dispatcher-script-child')!;
+const CHILD_SAMPLE_COLUMNS = [...CHILD_COLUMNS, 'host_names', 'agent_ids', 'command_lines'];
 const write = huntById('dispatcher-script-write')!;
 const noWait = { retryContext: { sleep: async () => {} } };
 
@@ -26,16 +27,17 @@ async function withStandIn(major: 8 | 9, replies: StandInReply[] | ((i: number) 
   }
 }
 
-const runner = (url: string, config = defaultHuntConfig(), timeoutMs = 5_000) =>
-  new ElasticsearchHuntRunner(createElasticsearchClient({ node: url, apiKey: API_KEY }, timeoutMs), config, noWait);
+const runner = (url: string, config = defaultHuntConfig(), timeoutMs = 5_000, maxResponseBytes?: number) =>
+  new ElasticsearchHuntRunner(createElasticsearchClient({ node: url, apiKey: API_KEY }, timeoutMs, maxResponseBytes), config, noWait);
 
 for (const major of [8, 9] as const) {
   describe(`the real client against an Elasticsearch ${major}.x stand-in`, () => {
     it('sends POST /_query with the API key, compatibility headers, query, params and filter', async () => {
       const config = parseHuntConfig({ lookbackDays: 14, exclusions: { 'dispatcher-script-write': ['/opt/chef/*'] } });
-      await withStandIn(major, [{ status: 200, body: responseFor([...WRITE_COLUMNS].reverse(), [writeRow()]) }], async (es) => {
+      await withStandIn(major, [{ status: 200, body: responseFor([...WRITE_COLUMNS].reverse(), [writeRow()]) }, { status: 200, body: responseFor(WRITE_SAMPLE_COLUMNS, [writeSamples()]) }], async (es) => {
         const rows = await runner(es.url, config).run(write);
         assert.equal(rows.findings.length, 1);
+        assert.equal(es.requests.length, 2, 'rare groups, then their samples');
         const [request] = es.requests;
         assert.equal(request!.method, 'POST');
         assert.match(request!.path, /^\/_query\?format=json$/);
@@ -47,19 +49,34 @@ for (const major of [8, 9] as const) {
       });
     });
 
-    it('parses both hunts with reordered columns, arrays and nulls', async () => {
+    it('parses both phases with reordered columns, arrays and nulls', async () => {
       await withStandIn(major, (i) => ({
         status: 200,
-        body: i === 0
-          ? responseFor([...CHILD_COLUMNS].reverse(), [childRow({ host_names: ['a', 'b'], 'process.command_line': null })])
-          : responseFor(WRITE_COLUMNS, [writeRow({ 'process.executable': null })]),
+        body: [
+          responseFor([...CHILD_COLUMNS].reverse(), [childRow({ masked_command_line: null })]),
+          responseFor([...CHILD_SAMPLE_COLUMNS].reverse(), [{ ...childRow({ masked_command_line: null }), host_names: ['a', 'b'], agent_ids: 'x' }]),
+          responseFor(WRITE_COLUMNS, [writeRow({ 'process.executable': null })]),
+          responseFor(WRITE_SAMPLE_COLUMNS, [writeSamples({ 'process.executable': null })]),
+        ][i],
       }), async (es) => {
         const r = runner(es.url);
         const childRows = await r.run(child);
         const writeRows = await r.run(write);
         assert.deepEqual(childRows.findings[0]!.hostNames, ['a', 'b']);
-        assert.equal(childRows.findings[0]!.identity['process.command_line'], null);
+        assert.equal(childRows.findings[0]!.identity.masked_command_line, null);
         assert.equal(writeRows.findings[0]!.identity['process.executable'], null);
+      });
+    });
+
+    it('surfaces every Warning header of every answer', async () => {
+      const warning = '299 Elasticsearch-8.15.0-1a2b3c "Line 3:9: evaluation of [process.parent.name == \\"nm-dispatcher\\"] failed, treating result as null. Only first 20 failures recorded."';
+      const second = '299 Elasticsearch-8.15.0-1a2b3c "Line 3:9: java.lang.IllegalArgumentException: single-value function encountered multi-value"';
+      await withStandIn(major, (i) => (i === 0 ? { status: 200, body: responseFor(CHILD_COLUMNS, [childRow()]), headers: { warning: [warning, second] } } : { status: 200, body: responseFor(CHILD_SAMPLE_COLUMNS, []), headers: { warning } }), async (es) => {
+        const rows = await runner(es.url).run(child);
+        assert.deepEqual(rows.warnings, [
+          'Line 3:9: evaluation of [process.parent.name == "nm-dispatcher"] failed, treating result as null. Only first 20 failures recorded.',
+          'Line 3:9: java.lang.IllegalArgumentException: single-value function encountered multi-value',
+        ]);
       });
     });
   });
@@ -81,10 +98,17 @@ describe('REST compatibility', () => {
 
 describe('Elasticsearch failures', () => {
   it('retries 429 and 503 and then succeeds', async () => {
-    await withStandIn(9, [{ status: 429, body: { error: { type: 'es_rejected_execution_exception', reason: 'queue full' } } }, { status: 503, body: {} }, { status: 200, body: responseFor(WRITE_COLUMNS, [writeRow()]) }], async (es) => {
+    await withStandIn(9, [{ status: 429, body: { error: { type: 'es_rejected_execution_exception', reason: 'queue full' } } }, { status: 503, body: {} }, { status: 200, body: responseFor(WRITE_COLUMNS, [writeRow()]) }, { status: 200, body: responseFor(WRITE_SAMPLE_COLUMNS, [writeSamples()]) }], async (es) => {
       const rows = await runner(es.url).run(write);
       assert.equal(rows.findings.length, 1);
-      assert.equal(es.requests.length, 3);
+      assert.equal(es.requests.length, 4);
+    });
+  });
+
+  it('fails a hunt whose answer is too large to hold, loudly, instead of dropping rows', async () => {
+    const huge = responseFor(WRITE_COLUMNS, Array.from({ length: 200 }, (_, i) => writeRow({ 'file.path': `/etc/NetworkManager/dispatcher.d/${i}-${'x'.repeat(1_000)}` })));
+    await withStandIn(9, [{ status: 200, body: huge }], async (es) => {
+      await assert.rejects(runner(es.url, defaultHuntConfig(), 5_000, 64 * 1024).run(write), (e: unknown) => e instanceof HuntQueryError && /larger than .* holds in memory.*rather than drop rows/.test(e.message) && !e.retryable);
     });
   });
 
@@ -114,15 +138,16 @@ describe('Elasticsearch failures', () => {
       if (i === 1) return { status: 200, body: running };
       if (i === 2) return { status: 200, body: running };
       if (i === 3) return { status: 200, body: { ...responseFor(WRITE_COLUMNS, [writeRow()]), id: running.id, is_running: false } };
-      return { status: 200, body: { acknowledged: true } };
+      if (i === 4) return { status: 200, body: { acknowledged: true } };
+      return { status: 200, body: responseFor(WRITE_SAMPLE_COLUMNS, [writeSamples()]) };
     }, async (es) => {
       const r = new ElasticsearchHuntRunner(createElasticsearchClient({ node: es.url, apiKey: API_KEY }, 100), defaultHuntConfig(), { asyncWait: '1s', retryContext: { sleep: async () => {} } });
       const rows = await r.run(write);
       assert.equal(rows.findings.length, 1);
       const calls = es.requests.map((q) => `${q.method} ${decodeURIComponent(q.path.split('?')[0]!)}`);
-      assert.deepEqual(calls, ['POST /_query', 'POST /_query/async', `GET /_query/async/${running.id}`, `GET /_query/async/${running.id}`, `DELETE /_query/async/${running.id}`]);
+      assert.deepEqual(calls, ['POST /_query', 'POST /_query/async', `GET /_query/async/${running.id}`, `GET /_query/async/${running.id}`, `DELETE /_query/async/${running.id}`, 'POST /_query']);
       const submitted = es.requests[1]!.body;
-      assert.equal(submitted.query, buildHuntRequest(write, defaultHuntConfig()).query);
+      assert.equal(submitted.query, es.requests[0]!.body.query);
       assert.equal(submitted.wait_for_completion_timeout, '1s');
       assert.equal(submitted.keep_on_completion, true);
     });

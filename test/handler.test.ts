@@ -5,7 +5,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
 import { startElasticsearchStandIn, type ElasticsearchStandIn } from '../functions/local/elasticsearch-stand-in';
-import { CHILD_COLUMNS, WRITE_COLUMNS, childRow, responseFor, writeRow } from './support/rows';
+import { answerFromRecordedGroups } from '../functions/local/recorded-groups';
+import { childGroup, writeGroup } from './support/rows';
 import { captureOutput } from './support/capture-output';
 import { RUN_GAUGES } from '../functions/core/run-gauges';
 
@@ -15,7 +16,7 @@ const TOPIC = 'arn:aws:sns:us-east-1:111122223333:alerts';
 
 let db: EmbeddedDynamoDb;
 let es: ElasticsearchStandIn;
-let writes = [writeRow({ 'file.path': '/etc/NetworkManager/dispatcher.d/01-ifupdown', 'process.executable': '/usr/bin/cp' })];
+let writes = [writeGroup('/etc/NetworkManager/dispatcher.d/01-ifupdown', '/usr/bin/cp')];
 /** When set, Elasticsearch denies the process hunt with this reason (it may echo credentials, as proxies do). */
 let deniedReason: string | undefined;
 const sns = mockClient(SNSClient);
@@ -30,10 +31,7 @@ before(async () => {
     respond: (request) =>
       deniedReason && String(request.body.query).includes('process-*')
         ? { status: 403, body: { error: { type: 'security_exception', reason: deniedReason } } }
-        : {
-            status: 200,
-            body: String(request.body.query).includes('process-*') ? responseFor(CHILD_COLUMNS, [childRow()]) : responseFor(WRITE_COLUMNS, writes),
-          },
+        : answerFromRecordedGroups(request, { 'dispatcher-script-child': [childGroup()], 'dispatcher-script-write': writes }),
   });
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -64,12 +62,12 @@ describe('the Lambda handler', () => {
     assert.equal(first.result?.learning, true);
     assert.equal(sns.commandCalls(PublishCommand)[0]!.args[0].input.MessageAttributes?.kind?.StringValue, 'baseline-initialised');
 
-    writes = [...writes, writeRow({ 'file.path': '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh' })];
+    writes = [...writes, writeGroup('/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', '/usr/bin/bash')];
     const second = await captureOutput(() => handler({}, context('night-2')));
     assert.equal(second.result?.totals.new, 1);
     const publish = sns.commandCalls(PublishCommand)[1]!.args[0].input;
     assert.equal(publish.TopicArn, TOPIC);
-    assert.match(publish.Subject!, /1 new finding \(dispatcher-script-write\)/);
+    assert.match(publish.Subject!, /1 new finding, medium: script-write$/);
     // The commands it prints name what the function knows: its table and its region.
     const { email, https } = JSON.parse(publish.Message!) as { email: string; https: string };
     const where = `--table ${process.env.BASELINE_TABLE_NAME} --region us-east-1`;
@@ -97,13 +95,13 @@ describe('the Lambda handler', () => {
   });
 
   it('cannot be told to learn what is new, by its event or its environment: forced learning is a CLI action', async () => {
-    writes = [...writes, writeRow({ 'file.path': '/etc/NetworkManager/dispatcher.d/98-launder-me', 'process.executable': '/usr/bin/curl' })];
+    writes = [...writes, writeGroup('/etc/NetworkManager/dispatcher.d/98-launder-me', '/usr/bin/curl')];
     process.env.FORCE_LEARNING = 'true';
     const run = await captureOutput(() => handler({ forceLearning: true } as never, context('launder')));
     delete process.env.FORCE_LEARNING;
     assert.equal(run.result?.totals.new, 1, String(run.error));
     assert.equal(run.result?.totals.learned, 0);
-    assert.match(sns.commandCalls(PublishCommand).at(-1)!.args[0].input.Subject!, /1 new finding \(dispatcher-script-write\)/);
+    assert.match(sns.commandCalls(PublishCommand).at(-1)!.args[0].input.Subject!, /1 new finding, medium: script-write$/);
   });
 
   it('fails with an actionable message when the secret is missing a field, and never echoes it', async () => {
@@ -123,10 +121,10 @@ describe('the Lambda handler', () => {
       const basic = Buffer.from(`${user}:${password}`).toString('base64');
       secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ node: es.url, username: user, password }) });
       deniedReason = `unable to authenticate user [${user}] with Basic ${basic} (password=${encodeURIComponent(password)}; raw ${password})`;
-      writes = [...writes, writeRow({ 'file.path': `/etc/NetworkManager/dispatcher.d/${password.length}-curl-as-${user}`, 'process.executable': '/usr/bin/curl' })];
+      writes = [...writes, writeGroup(`/etc/NetworkManager/dispatcher.d/${password.length}-curl-as-${user}`, '/usr/bin/curl', { writer_command_lines: [`curl -u ${user}:${password} https://x`] })];
       const run = await captureOutput(() => handler({}, context(`password-${password.length}`)));
       deniedReason = undefined;
-      assert.match(String(run.error), /RunFailedError: .*dispatcher-child-process/, 'the denied hunt fails the run, not the logger');
+      assert.match(String(run.error), /RunFailedError: .*dispatcher-script-(run|child)/, 'the denied hunt fails the run, not the logger');
       assert.equal(es.requests.at(-1)!.headers.authorization, `Basic ${basic}`);
       const logLines = run.lines.filter((l) => l.startsWith('{')); // the test runner's own reports may interleave
       const records = logLines.map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -7,8 +7,12 @@ describe('hunt configuration', () => {
   it('defaults to 30 days, the seed thresholds, no exclusions, no extra index patterns and every hunt enabled', () => {
     assert.deepEqual(defaultHuntConfig(), {
       lookbackDays: 30,
-      thresholds: { 'dispatcher-child-process': { maxAgentCount: 3, maxEventCount: 15 }, 'dispatcher-script-write': { maxAgentCount: 3 } },
-      exclusions: { 'dispatcher-child-process': [], 'dispatcher-script-write': [] },
+      thresholds: {
+        'dispatcher-script-run': { maxAgentCount: 3, maxEventCount: 15 },
+        'dispatcher-script-child': { maxAgentCount: 3, maxEventCount: 15 },
+        'dispatcher-script-write': { maxAgentCount: 3 },
+      },
+      exclusions: { 'dispatcher-script-run': [], 'dispatcher-script-child': [], 'dispatcher-script-write': [] },
       extraIndexPatterns: [],
       disabledHunts: [],
     });
@@ -27,6 +31,8 @@ describe('hunt configuration', () => {
     ['an index pattern with a quote', { extraIndexPatterns: ['"x"'] }, 'extraIndexPatterns[0]'],
     ['a threshold the hunt does not use', { thresholds: { 'dispatcher-script-write': { maxEventCount: 5 } } }, 'thresholds.dispatcher-script-write.maxEventCount'],
     ['disabling an unknown hunt', { disabledHunts: ['dispatcher-script-writes'] }, 'disabledHunts[0]'],
+    ['an exclusion anyone can write to', { exclusions: { 'dispatcher-child-process': ['/opt/ok', '/dev/shm/*'] } }, 'exclusions.dispatcher-child-process[1]'],
+    ['more agents than an entry keeps', { thresholds: { 'dispatcher-script-write': { maxAgentCount: 11 } } }, 'thresholds.dispatcher-script-write.maxAgentCount'],
   ];
   for (const [name, input, field] of invalid) {
     it(`rejects ${name}, naming ${field}`, () => {

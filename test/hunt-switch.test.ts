@@ -12,7 +12,8 @@ import type { HuntWindow } from '../functions/core/ports';
 import { startElasticsearchStandIn } from '../functions/local/elasticsearch-stand-in';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
 import { Clock, HUNTS, RecordingNotifier, ScriptedRunner, childFinding, silentLog, writeFinding } from './support/harness';
-import { WRITE_COLUMNS, responseFor, writeRow } from './support/rows';
+import { answerFromRecordedGroups } from '../functions/local/recorded-groups';
+import { writeGroup } from './support/rows';
 
 const DAY = 86_400_000;
 const write = huntById('dispatcher-script-write')!;
@@ -58,7 +59,7 @@ describe('a hunt disabled by the deployment', () => {
     const summary = await run({ disabledHunts: [write.id] });
     assert.equal(summary.outcome, 'succeeded', summary.problems.join('\n'));
     assert.deepEqual(runner.windows.map((w) => w.huntId).sort(), otherHunts.map((h) => h.id).sort());
-    assert.deepEqual(summary.hunts.find((h) => h.huntId === write.id), { huntId: write.id, status: 'disabled', learning: false, learningEnded: false, rows: 0, truncated: false, partial: false, new: 0, known: 0, learned: 0 });
+    assert.deepEqual(summary.hunts.find((h) => h.huntId === write.id), { huntId: write.id, status: 'disabled', learning: false, learningEnded: false, rows: 0, truncated: false, warnings: 0, partial: false, new: 0, known: 0, learned: 0 });
     assert.ok(!(await store.initialisedHunts()).has(write.id), 'its learning has not ended');
     assert.equal(summary.problems.length, 0);
 
@@ -133,13 +134,13 @@ describe('the lookback after an outage', () => {
   for (const [name, since, days] of cases) it(name, () => assert.equal(catchUpLookbackDays(30, since, now), days));
 
   it('reaches the Elasticsearch request filter', async () => {
-    const es = await startElasticsearchStandIn({ majorVersion: 9, respond: () => ({ status: 200, body: responseFor(WRITE_COLUMNS, [writeRow()]) }) });
+    const es = await startElasticsearchStandIn({ majorVersion: 9, respond: (request) => answerFromRecordedGroups(request, { 'dispatcher-script-write': [writeGroup('/etc/NetworkManager/dispatcher.d/99-evil', '/usr/bin/bash')] }) });
     try {
       const runner = new ElasticsearchHuntRunner(createElasticsearchClient({ node: es.url, apiKey: 'dGVzdDprZXk=' }), parseHuntConfig({}), { retryContext: { now: () => now.getTime(), sleep: async () => {} } });
       await runner.run(write, { readSince: new Date(now.getTime() - 40 * DAY) });
       await runner.run(write);
       const ranges = es.requests.map((r) => JSON.stringify((r.body as { filter: unknown }).filter).match(/"gte":"(now-\d+d)"/)?.[1]);
-      assert.deepEqual(ranges, ['now-41d', 'now-30d']);
+      assert.deepEqual(ranges, ['now-41d', 'now-41d', 'now-30d', 'now-30d'], 'the rare groups and their samples read the same window');
     } finally {
       await es.close();
     }

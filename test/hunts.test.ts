@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import { defaultHuntConfig, parseHuntConfig } from '../functions/core/hunt-config';
 import { buildHuntRequest } from '../functions/core/hunt-request';
 import { HUNTS, huntById } from '../functions/core/hunts';
-import { DISPATCHER_DIRECTORIES, STATS_COLUMNS } from '../functions/core/hunts/hunt-definition';
+import { DISPATCHER_DIRECTORIES, ROW_CAP, STATS_COLUMNS } from '../functions/core/hunts/hunt-definition';
+
 
 const seedRule = JSON.parse(readFileSync(new URL('fixtures/seed-rule-exclusions.json', import.meta.url), 'utf8')) as {
   excludedExecutables: string[];
@@ -37,24 +38,35 @@ describe('every hunt definition', () => {
     for (const id of ['T1546', 'T1543', 'T1574', 'T1059.004', 'TA0003', 'TA0002', 'TA0005']) assert.ok(allIds.includes(id), id);
   });
 
-  it('builds a query that groups by its identity fields, returns the stats columns and keeps its LIMIT', () => {
+  it('builds a query that groups by its group columns, returns the stats columns, no samples, and every rare group up to the cap', () => {
     for (const hunt of HUNTS) {
       const { query } = buildHuntRequest(hunt, defaultHuntConfig());
       assert.doesNotMatch(query, /^sql\b/m, 'the seed fence artefact never reaches Elasticsearch');
       assert.doesNotMatch(query, /\{\{|\}\}/);
       assert.ok(query.startsWith(`FROM ${hunt.indexPatterns.join(', ')}\n`));
-      assert.match(query, new RegExp(`BY ${hunt.identityFields.join(', ').replaceAll('.', '\\.')}\\n`));
+      assert.ok(query.includes(`  BY ${hunt.groupBy.join(', ')}\n`));
       for (const column of STATS_COLUMNS) assert.match(query, new RegExp(`\\b${column} =`), column);
-      assert.match(query, new RegExp(`\\| LIMIT ${hunt.rowLimit}$`));
+      assert.doesNotMatch(query, /VALUES\(/, 'VALUES runs for rare groups only');
+      assert.match(query, new RegExp(`\\| SORT last_seen DESC[^\\n]*\\n\\| LIMIT ${ROW_CAP}$`));
       for (const dir of DISPATCHER_DIRECTORIES) assert.ok(query.includes(`LIKE "${dir}*"`), `${hunt.id} covers ${dir}`);
+      for (const field of hunt.groupBy) assert.ok(hunt.identityFields.includes(field), `${hunt.id}: ${field} is identity`);
+      for (const field of hunt.identityFields) assert.ok(hunt.identityNotes[field], `${hunt.id}: ${field} is explained`);
     }
+  });
+
+  it('keeps identity apart from context: no interface or action reaches a group column unmasked', () => {
+    const run = buildHuntRequest(huntById('dispatcher-script-run')!, defaultHuntConfig()).query;
+    const child = buildHuntRequest(huntById('dispatcher-script-child')!, defaultHuntConfig()).query;
+    assert.match(run, /direct_command_line = CASE\(script IS NULL, REPLACE\(process\.command_line, \?interface_name_regex, "<interface>"\), NULL\)/);
+    assert.match(child, /masked_command_line = REPLACE\(process\.command_line, \?interface_name_regex, "<interface>"\)/);
+    assert.doesNotMatch(run + child, /BY[^\n]*process\.command_line/);
   });
 
   it('never uses a comparison that drops rows with missing fields', () => {
     for (const hunt of HUNTS) {
       const { query } = buildHuntRequest(hunt, defaultHuntConfig());
       assert.doesNotMatch(query, /!=|NOT IN|NOT LIKE|WHERE NOT \(/i, hunt.id);
-      for (const line of query.split('\n').filter((l) => /\bNOT\b/.test(l))) {
+      for (const line of query.split('\n').filter((l) => /\bNOT\b/.test(l.replace(/IS NOT NULL/g, '')))) {
         assert.match(line, /^\| WHERE NOT COALESCE\(.*, FALSE\)$/, `null-safe exclusion: ${line.slice(0, 60)}`);
       }
     }
@@ -63,23 +75,45 @@ describe('every hunt definition', () => {
   it('passes thresholds as named parameters and the lookback and exclusions as the request filter', () => {
     const config = parseHuntConfig({
       lookbackDays: 7,
-      thresholds: { 'dispatcher-child-process': { maxAgentCount: 2, maxEventCount: 9 } },
+      thresholds: { 'dispatcher-script-child': { maxAgentCount: 2, maxEventCount: 9 } },
       exclusions: { 'dispatcher-script-write': ['/opt/ansible/bin/python3', '/opt/salt/*'] },
       extraIndexPatterns: ['endgame-*'],
     });
-    const child = buildHuntRequest(huntById('dispatcher-child-process')!, config);
-    assert.deepEqual(child.params, [{ max_agent_count: 2 }, { max_event_count: 9 }]);
+    const child = buildHuntRequest(huntById('dispatcher-script-child')!, config);
+    assert.deepEqual(child.params.filter((p) => 'max_agent_count' in p || 'max_event_count' in p), [{ max_agent_count: 2 }, { max_event_count: 9 }]);
     assert.ok(child.query.startsWith('FROM logs-endpoint.events.process-*, endgame-*\n'));
-    assert.deepEqual(child.filter, { bool: { filter: [{ range: { '@timestamp': { gte: 'now-7d' } } }] } });
+    const window = { range: { '@timestamp': { gte: 'now-7d' } } };
+    assert.deepEqual(child.filter, { bool: { filter: [window] } });
     const write = buildHuntRequest(huntById('dispatcher-script-write')!, config);
-    assert.deepEqual(write.params, [{ max_agent_count: 3 }]);
+    assert.deepEqual(write.params.filter((p) => 'max_agent_count' in p || 'max_event_count' in p), [{ max_agent_count: 3 }]);
     assert.deepEqual(write.filter, {
       bool: {
-        filter: [{ range: { '@timestamp': { gte: 'now-7d' } } }],
+        filter: [window],
         must_not: [{ terms: { 'process.executable': ['/opt/ansible/bin/python3'] } }, { prefix: { 'process.executable': '/opt/salt/' } }],
       },
     });
     assert.ok(!write.query.includes('/opt/salt'), 'configuration never reaches the query text');
+    for (const request of [child, write]) {
+      for (const param of request.params.flatMap((p) => Object.keys(p))) assert.ok(request.query.includes(`?${param}`), `${param} is used`);
+    }
+  });
+
+  it('accepts the earlier id dispatcher-child-process for both hunts it was split into; a new id wins', () => {
+    const legacy = parseHuntConfig({ thresholds: { 'dispatcher-child-process': { maxAgentCount: 2, maxEventCount: 9 } }, exclusions: { 'dispatcher-child-process': ['/opt/x'] } });
+    for (const id of ['dispatcher-script-run', 'dispatcher-script-child'] as const) {
+      assert.deepEqual(legacy.thresholds[id], { maxAgentCount: 2, maxEventCount: 9 });
+      assert.deepEqual(legacy.exclusions[id], ['/opt/x']);
+    }
+    const both = parseHuntConfig({ thresholds: { 'dispatcher-child-process': { maxAgentCount: 2 }, 'dispatcher-script-run': { maxAgentCount: 1 } } });
+    assert.equal(both.thresholds['dispatcher-script-run'].maxAgentCount, 1);
+    assert.equal(both.thresholds['dispatcher-script-child'].maxAgentCount, 2);
+  });
+
+  it('caps maxAgentCount at what an entry keeps, and never trusts writers in writable places', () => {
+    assert.throws(() => parseHuntConfig({ thresholds: { 'dispatcher-script-write': { maxAgentCount: 11 } } }), /maxAgentCount.*1 to 10/);
+    for (const path of ['/tmp/ansible', '/dev/shm/*', '/var/tmp/x', '/dev/fd/3', '/*', '/proc/self/exe', '/memfd:x']) {
+      assert.throws(() => parseHuntConfig({ exclusions: { 'dispatcher-script-write': [path] } }), /never trusted/, path);
+    }
   });
 });
 

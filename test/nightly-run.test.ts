@@ -7,11 +7,12 @@ import { huntById } from '../functions/core/hunts';
 import type { BaselineStore, Notifier } from '../functions/core/ports';
 import { runNightlyHunt, type RunOptions } from '../functions/core/nightly-run';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../functions/local/embedded-dynamodb';
-import { Clock, HUNTS, RecordingNotifier, ScriptedRunner, childFinding, silentLog, writeFinding } from './support/harness';
+import { Clock, HUNTS, RecordingNotifier, ScriptedRunner, childFinding, runFinding, silentLog, writeFinding } from './support/harness';
 
 const STOCK = [
   writeFinding('/etc/NetworkManager/dispatcher.d/01-ifupdown', '/usr/bin/cp'),
   childFinding('/etc/NetworkManager/dispatcher.d/01-ifupdown', '/usr/bin/run-parts', 'run-parts /etc/network/if-up.d'),
+  runFinding('/etc/NetworkManager/dispatcher.d/01-ifupdown'),
 ];
 const DROPPED = writeFinding('/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', '/usr/bin/bash');
 
@@ -44,10 +45,10 @@ describe('the nightly run against a real DynamoDB implementation', () => {
     runner.findings = STOCK;
     const summary = await run();
     assert.equal(summary.learning, true);
-    assert.equal(summary.totals.learned, 2);
+    assert.equal(summary.totals.learned, 3);
     assert.deepEqual(notifier.reports.map((r) => r.kind), ['baseline-initialised']);
     const entries = await store.getMany(STOCK.map((f) => f.fingerprint));
-    assert.deepEqual([...entries.values()].map((e) => e.status), ['learned', 'learned']);
+    assert.deepEqual([...entries.values()].map((e) => e.status), ['learned', 'learned', 'learned']);
   });
 
   it('sends nothing on a quiet night and updates last seen and counts', async () => {
@@ -56,7 +57,7 @@ describe('the nightly run against a real DynamoDB implementation', () => {
     runner.findings = STOCK.map((f) => ({ ...f, lastSeen: '2026-11-25T01:00:00.000Z', eventCount: 7 }));
     const summary = await run();
     assert.equal(summary.outcome, 'succeeded');
-    assert.equal(summary.totals.known, 2);
+    assert.equal(summary.totals.known, 3);
     assert.equal(notifier.reports.length, 1, 'only the learning summary');
     const entry = (await store.getMany([STOCK[0]!.fingerprint])).get(STOCK[0]!.fingerprint)!;
     assert.equal(entry.lastSeen, '2026-11-25T01:00:00.000Z');
@@ -300,24 +301,24 @@ describe('the nightly run against a real DynamoDB implementation', () => {
     runner.findings = STOCK;
     await run();
     runner.findings = [...STOCK, DROPPED, childFinding('/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', '/usr/bin/nohup', 'nohup setsid bash')];
-    runner.failures.set('dispatcher-child-process', new Error('Elasticsearch denied the query (403)'));
+    runner.failures.set('dispatcher-script-child', new Error('Elasticsearch denied the query (403)'));
     const summary = await run();
     assert.equal(summary.outcome, 'failed');
     assert.equal(summary.totals.huntsFailed, 1);
     assert.deepEqual(notifier.alertedFingerprints(), [DROPPED.fingerprint]);
-    assert.equal(summary.hunts.find((h) => h.huntId === 'dispatcher-child-process')?.status, 'failed');
+    assert.equal(summary.hunts.find((h) => h.huntId === 'dispatcher-script-child')?.status, 'failed');
   });
 
   it('reports a hunt without data as blind, still alerts the other, and succeeds (the blind gauge alarms)', async () => {
     runner.findings = STOCK;
     await run();
     runner.findings = [...STOCK, DROPPED];
-    runner.withoutData.add('dispatcher-child-process');
+    runner.withoutData.add('dispatcher-script-child');
     const summary = await run();
     assert.equal(summary.outcome, 'succeeded');
     assert.equal(summary.totals.huntsBlind, 1);
-    assert.equal(summary.hunts.find((h) => h.huntId === 'dispatcher-child-process')?.status, 'no-data');
-    assert.match(summary.problems.join('\n'), /dispatcher-child-process found no index matching logs-endpoint\.events\.process-\*.*the hunt is blind/);
+    assert.equal(summary.hunts.find((h) => h.huntId === 'dispatcher-script-child')?.status, 'no-data');
+    assert.match(summary.problems.join('\n'), /dispatcher-script-child found no index matching logs-endpoint\.events\.process-\*.*the hunt is blind/);
     assert.deepEqual(notifier.alertedFingerprints(), [DROPPED.fingerprint]);
   });
 
@@ -371,7 +372,7 @@ describe('the nightly run against a real DynamoDB implementation', () => {
     runner.rowsCut.set('dispatcher-script-write', 250);
     const summary = await run();
     assert.equal(summary.hunts.find((h) => h.huntId === 'dispatcher-script-write')?.learningEnded, true);
-    assert.match(summary.problems.join('\n'), /dispatcher-script-write finished learning on an answer cut at its row limit: 250 rows past it were not learned/);
+    assert.match(summary.problems.join('\n'), /dispatcher-script-write finished learning on an answer cut at the 10,000-row cap: 250 rare groups past it were not learned/);
   });
 
   it('forces learning only when confirmed, and names every entry it learned', async () => {
@@ -417,8 +418,8 @@ describe('the nightly run against a real DynamoDB implementation', () => {
     const report = notifier.reports.at(-1)!;
     assert.equal(report.kind, 'new-findings');
     const novelty = Object.fromEntries(report.alerts.map((a) => [a.entry.fingerprint, a.novelty]));
-    assert.equal(novelty[newWriter.fingerprint], 'path known (written by /usr/bin/cp), new writer /usr/bin/perl');
-    assert.equal(novelty[newChild.fingerprint], 'parent known with 1 other child, new child /usr/bin/curl');
+    assert.equal(novelty[newWriter.fingerprint], 'path known (written by /usr/bin/cp), new writer /usr/bin/perl on web-01');
+    assert.equal(novelty[newChild.fingerprint], 'script known with 1 other child, new child /usr/bin/curl');
     assert.equal(novelty[DROPPED.fingerprint], 'path never seen');
   });
 });

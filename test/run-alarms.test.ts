@@ -102,8 +102,8 @@ describe('run gauges', () => {
   const summary = (over: Partial<RunSummary> = {}, totals: Partial<RunSummary['totals']> = {}): RunSummary => ({
     runId: 'r', startedAt: '', finishedAt: '', durationMs: 1, outcome: 'succeeded', learning: false, dryRun: false, problems: [],
     hunts: [
-      { huntId: 'dispatcher-script-write', status: 'no-data', learning: false, learningEnded: false, rows: 0, truncated: false, partial: false, new: 0, known: 0, learned: 0 },
-      { huntId: 'dispatcher-child-process', status: 'ok', learning: false, learningEnded: false, rows: 10_000, truncated: true, partial: false, new: 2, known: 0, learned: 0 },
+      { huntId: 'dispatcher-script-write', status: 'no-data', learning: false, learningEnded: false, rows: 0, truncated: false, warnings: 0, partial: false, new: 0, known: 0, learned: 0 },
+      { huntId: 'dispatcher-script-child', status: 'ok', learning: false, learningEnded: false, rows: 10_000, truncated: true, rowsCut: 12, warnings: 0, partial: false, new: 2, known: 0, learned: 0 },
     ],
     totals: { findings: 10_000, new: 1, republished: 1, known: 0, learned: 0, claimedElsewhere: 3, alerted: 2, unmarked: 1, huntsFailed: 0, huntsBlind: 1, ...totals },
     ...over,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SEVERITY_INDICATORS, indicatorsIn } from '../functions/core/severity/indicators';
 import { esqlIsInterpreter, isInterpreterName } from '../functions/core/hunts/interpreters';
-import { evaluateWhere } from './support/esql-where';
+import { esql } from './support/esql';
 
 const asInput = (kind: 'command-line' | 'executable', value: string) => (kind === 'command-line' ? { commandLines: [value], executables: [] } : { commandLines: [], executables: [value] });
 
@@ -58,9 +58,8 @@ describe('interpreters', () => {
   });
 
   it('the ES|QL condition agrees with the data, and is null only when the name is missing', () => {
-    for (const name of ['sh', 'python3.11', 'env', 'vim', 'python3x', 'perl5.36']) {
-      assert.equal(evaluateWhere(esqlIsInterpreter('process.name'), { 'process.name': name }), isInterpreterName(name), name);
-    }
-    assert.equal(evaluateWhere(esqlIsInterpreter('process.name'), {}), null);
+    const evaluate = (name: string | null) => esql(`ROW name = ?name | EVAL interpreter = ${esqlIsInterpreter('name')}`, { params: [{ name }] }).values[0]![1];
+    for (const name of ['sh', 'python3.11', 'env', 'vim', 'python3x', 'perl5.36', 'bash5']) assert.equal(evaluate(name), isInterpreterName(name), name);
+    assert.equal(evaluate(null), null);
   });
 });

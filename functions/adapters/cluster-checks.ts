@@ -2,7 +2,7 @@ import { errors, type Client } from '@elastic/elasticsearch';
 import { errorMessage } from '../core/errors';
 import type { HuntConfig } from '../core/hunt-config';
 import { buildHuntRequest } from '../core/hunt-request';
-import { MAPPING_TYPES, type HuntDefinition } from '../core/hunts/hunt-definition';
+import { MAPPING_TYPES, ROW_CAP, type HuntDefinition } from '../core/hunts/hunt-definition';
 import type { HuntRunner } from '../core/ports';
 
 /** One line of `doctor`'s checklist. A failed check always says how to fix it. */
@@ -187,8 +187,8 @@ async function checkRun(runner: HuntRunner, hunt: HuntDefinition): Promise<Check
   try {
     const rows = await runner.run(hunt);
     if (rows.noData) return { name: `${hunt.id}: run`, status: 'fail', detail: 'the query found no index', fix: 'see the indices check' };
-    const notes = [rows.truncated ? `cut at its row limit (${hunt.rowLimit})` : '', rows.partial ? 'partial (some shards did not answer)' : ''].filter(Boolean);
-    const detail = `${rows.findings.length} rare row${rows.findings.length === 1 ? '' : 's'}${notes.length > 0 ? `, ${notes.join(', ')}` : ''}`;
+    const notes = [rows.truncated ? `cut at the ${ROW_CAP.toLocaleString('en-US')}-row cap (${(rows.rowsCut ?? 0).toLocaleString('en-US')} rare groups past it)` : '', rows.partial ? 'partial (some shards did not answer)' : ''].filter(Boolean);
+    const detail = `${rows.rows} rare group${rows.rows === 1 ? '' : 's'}${notes.length > 0 ? `, ${notes.join(', ')}` : ''}`;
     return notes.length > 0 ? { name: `${hunt.id}: run`, status: 'warn', detail, fix: 'narrow the lookback or add exclusions (README, Context)' } : { name: `${hunt.id}: run`, status: 'ok', detail };
   } catch (error) {
     return { name: `${hunt.id}: run`, status: 'fail', detail: errorMessage(error), fix: 'see the message: it names what the cluster refused' };

@@ -1,8 +1,9 @@
 import { Client, errors } from '@elastic/elasticsearch';
-import { HuntQueryError, MalformedResponseError } from '../core/errors';
+import { HuntQueryError, MalformedResponseError, UnknownColumnError, UnknownIndexError } from '../core/errors';
 import type { HuntConfig } from '../core/hunt-config';
-import { buildHuntRequest, type HuntRequest } from '../core/hunt-request';
-import { parseHuntResponse, type HuntRows } from '../core/esql-result';
+import { runHuntPhases, type EsqlAnswer } from '../core/hunt-phases';
+import type { HuntRequest } from '../core/hunt-request';
+import type { HuntRows } from '../core/esql-result';
 import type { HuntDefinition } from '../core/hunts/hunt-definition';
 import { catchUpLookbackDays } from '../core/catch-up';
 import type { HuntRunner, HuntWindow } from '../core/ports';
@@ -15,7 +16,14 @@ import type { ElasticsearchConnection } from './elasticsearch-connection';
  */
 export const COMPATIBILITY_MEDIA_TYPE = 'application/vnd.elasticsearch+json; compatible-with=8';
 
-export function createElasticsearchClient(connection: ElasticsearchConnection, requestTimeoutMs = 60_000): Client {
+/**
+ * The largest answer held in memory. A bigger one fails its hunt loudly ("too large to hold")
+ * instead of dropping rows: an attacker who floods a hunt with megabyte command lines makes it
+ * fail, which the error alarm reports.
+ */
+export const MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
+
+export function createElasticsearchClient(connection: ElasticsearchConnection, requestTimeoutMs = 60_000, maxResponseBytes = MAX_RESPONSE_BYTES): Client {
   const options = {
     auth: connection.apiKey !== undefined
       ? { apiKey: connection.apiKey }
@@ -25,6 +33,8 @@ export function createElasticsearchClient(connection: ElasticsearchConnection, r
     maxRetries: 0,
     requestTimeout: requestTimeoutMs,
     compression: true,
+    maxResponseSize: maxResponseBytes,
+    maxCompressedResponseSize: maxResponseBytes,
     ...(connection.caFingerprint ? { caFingerprint: connection.caFingerprint } : {}),
   };
   return new Client(connection.cloudId !== undefined ? { ...options, cloud: { id: connection.cloudId } } : { ...options, node: connection.node as string });
@@ -51,10 +61,15 @@ export class ElasticsearchHuntRunner implements HuntRunner {
   ) {}
 
   async run(hunt: HuntDefinition, window: HuntWindow = {}): Promise<HuntRows> {
-    const request = buildHuntRequest(hunt, { ...this.config, lookbackDays: catchUpLookbackDays(this.config.lookbackDays, window.readSince, new Date(this.options.retryContext?.now?.() ?? Date.now())) });
+    const lookbackDays = catchUpLookbackDays(this.config.lookbackDays, window.readSince, new Date(this.options.retryContext?.now?.() ?? Date.now()));
+    return runHuntPhases(hunt, { ...this.config, lookbackDays }, (request) => this.execute(request, hunt));
+  }
+
+  /** One request with retries, the async fallback for slow queries, and errors an operator can act on. */
+  private async execute(request: HuntRequest, hunt: HuntDefinition): Promise<EsqlAnswer> {
     const patterns = request.indexPatterns.join(', ');
     try {
-      const body = await withRetry(
+      return await withRetry(
         () => this.query(request),
         // A timeout is not retried synchronously: the query is slow, not the network.
         (error) => !(error instanceof errors.TimeoutError) && describe(error, patterns).retryable,
@@ -64,10 +79,11 @@ export class ElasticsearchHuntRunner implements HuntRunner {
         if (error instanceof errors.TimeoutError) return this.queryAsync(request, hunt);
         throw error;
       });
-      return parseHuntResponse(hunt, body);
     } catch (error) {
-      if (error instanceof MalformedResponseError) throw error;
-      if (isUnknownIndex(error)) return { findings: [], truncated: false, partial: false, noData: true };
+      if (error instanceof MalformedResponseError || error instanceof HuntQueryError) throw error;
+      if (isUnknownIndex(error)) throw new UnknownIndexError(`${hunt.id}: no index matches ${patterns}`);
+      const column = unknownColumn(error);
+      if (column !== undefined) throw new UnknownColumnError(column, describe(error, patterns).message);
       throw describe(error, patterns);
     }
   }
@@ -76,31 +92,35 @@ export class ElasticsearchHuntRunner implements HuntRunner {
    * Long hunts run through the async ES|QL API: submit, poll until done or until the deadline,
    * and always delete the stored result so nothing lingers on the cluster.
    */
-  private async queryAsync(request: HuntRequest, hunt: HuntDefinition): Promise<unknown> {
+  private async queryAsync(request: HuntRequest, hunt: HuntDefinition): Promise<EsqlAnswer> {
     const deadline = this.options.retryContext?.deadline ?? Date.now() + 5 * 60_000;
     const now = this.options.retryContext?.now ?? Date.now;
     const wait = this.options.asyncWait ?? '20s';
-    let response = (await this.client.esql.asyncQuery({
-      ...esqlBody(request),
-      wait_for_completion_timeout: wait,
-      keep_on_completion: true,
-      keep_alive: '15m',
-    })) as AsyncQueryResponse;
+    const warnings: string[] = [];
+    const submitted = await this.client.esql.asyncQuery(
+      { ...esqlBody(request), wait_for_completion_timeout: wait, keep_on_completion: true, keep_alive: '15m' },
+      { meta: true },
+    );
+    warnings.push(...warningsOf(submitted.headers));
+    let response = submitted.body as AsyncQueryResponse;
     const id = response.id;
     try {
       while (response.is_running === true) {
         if (id === undefined) throw new HuntQueryError(`${hunt.id}: the async query is running but Elasticsearch gave no id to poll`, false);
         if (now() >= deadline) throw new HuntQueryError(`${hunt.id} did not finish within the run's time budget (async ES|QL query ${id}); narrow the lookback or raise the function timeout`, false);
-        response = (await this.client.esql.asyncQueryGet({ id, wait_for_completion_timeout: wait, format: 'json' } as never)) as AsyncQueryResponse;
+        const polled = await this.client.esql.asyncQueryGet({ id, wait_for_completion_timeout: wait, format: 'json' } as never, { meta: true });
+        warnings.push(...warningsOf(polled.headers));
+        response = polled.body as AsyncQueryResponse;
       }
-      return response;
+      return { body: response, warnings };
     } finally {
       if (id !== undefined) await this.client.esql.asyncQueryDelete({ id }).catch(() => undefined);
     }
   }
 
-  private async query(request: HuntRequest): Promise<unknown> {
-    return this.client.esql.query(esqlBody(request));
+  private async query(request: HuntRequest): Promise<EsqlAnswer> {
+    const result = await this.client.esql.query(esqlBody(request), { meta: true });
+    return { body: result.body, warnings: warningsOf(result.headers) };
   }
 }
 
@@ -114,6 +134,30 @@ function esqlBody(request: HuntRequest) {
     format: 'json' as const,
     columnar: false,
   };
+}
+
+/**
+ * Every `Warning` header, as its text: `299 Elasticsearch-8.15.0-… "Line 3:9: evaluation of […] failed…"`
+ * becomes `Line 3:9: evaluation of […] failed…`. Multi-valued fields in `==`, `IN`, `LIKE` and
+ * single-value functions are null with such a warning: a row may have been dropped or mis-grouped.
+ */
+export function warningsOf(headers: Record<string, unknown> | undefined): string[] {
+  const raw = headers?.warning;
+  const values = (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).map(String);
+  return values
+    .flatMap((value) => value.match(/\d{3} [^ ]+ "(?:[^"\\]|\\.)*"(?: "[^"]*")?|[^,]+/g) ?? [])
+    .map((warning) => warning.trim())
+    .filter((warning) => warning !== '')
+    .map((warning) => {
+      const quoted = /^\d{3} [^ ]+ "((?:[^"\\]|\\.)*)"/.exec(warning);
+      return quoted ? (quoted[1] as string).replace(/\\(.)/g, '$1') : warning;
+    });
+}
+
+/** `verification_exception: … Unknown column [file.hash.sha256]`: the column, when that is the error. */
+function unknownColumn(error: unknown): string | undefined {
+  if (!(error instanceof errors.ResponseError) || error.meta.statusCode !== 400) return undefined;
+  return /Unknown column \[([^\]]+)\]/.exec(reasonOf(error))?.[1];
 }
 
 /** Older servers answer `verification_exception: Unknown index [...]` when no index matches a pattern. */
@@ -160,5 +204,8 @@ function describe(error: unknown, indexPatterns: string): HuntQueryError {
   if (error instanceof errors.ConnectionError) return new HuntQueryError(`Cannot reach Elasticsearch: ${error.message}`, true);
   if (error instanceof errors.DeserializationError) return new HuntQueryError('Elasticsearch sent a response that is not valid JSON', true);
   if (error instanceof errors.ProductNotSupportedError) return new HuntQueryError('The server at the configured node is not Elasticsearch', false);
+  if (error instanceof errors.RequestAbortedError && /bigger than the maximum allowed/.test(error.message)) {
+    return new HuntQueryError(`The hunt's answer is larger than the ${Math.round(MAX_RESPONSE_BYTES / 1048576)} MB this function holds in memory (${error.message}); the hunt failed rather than drop rows. Look for hosts flooding the dispatcher directories with huge command lines, narrow the lookback or add exclusions.`, false);
+  }
   return new HuntQueryError(error instanceof Error ? error.message : String(error), false);
 }

@@ -16,7 +16,7 @@ export interface Output {
 export function progressLog(err: Output, secrets: Redactor = new Redactor()): RunLog {
   const line = (level: string) => (message: string, details?: Record<string, unknown>) => {
     const shown = Object.entries(details ?? {})
-      .filter(([key]) => key !== 'summary')
+      .filter(([key, value]) => key !== 'summary' && value !== undefined)
       .map(([key, value]) => `${key}=${typeof value === 'string' ? inertText(secrets.text(value), 300) : stringifyInert(secrets.value(value))}`)
       .join(' ');
     err.write(`${level === 'info' ? '' : `${level.toUpperCase()}: `}${escapeInvisible(secrets.text(message))}${shown ? ` (${shown})` : ''}\n`);

@@ -13,7 +13,7 @@ import {
   type BaselineEntry,
 } from './baseline';
 import { BaselineImportError, quoted } from './errors';
-import { FINGERPRINT_PATTERN } from './finding';
+import { DIGEST_PATTERN, FINGERPRINT_PATTERN, valueDigest } from './finding';
 import { HUNT_IDS, huntById } from './hunts';
 import type { HuntDefinition, HuntId } from './hunts/hunt-definition';
 import { MAX_ENTRY_BYTES, dynamoItemBytes } from './item-size';
@@ -116,7 +116,7 @@ function validateHeader(header: Record<string, unknown>, line: number): readonly
 }
 
 const ENTRY_FIELDS = new Set([
-  'fingerprint', 'huntId', 'identity', 'identityTruncated', 'anchorKey', 'status', 'firstSeen', 'lastSeen', 'eventCount', 'agentCount', 'hostNames', 'agentIds',
+  'fingerprint', 'huntId', 'identity', 'identityTruncated', 'identityDigests', 'context', 'indicators', 'anchorKey', 'status', 'firstSeen', 'lastSeen', 'eventCount', 'agentCount', 'hostNames', 'agentIds',
   'sightings', 'recordedAt', 'updatedAt', 'alertMessageId', 'alertedAt', 'whyNew', 'note', 'approvedBy', 'approvedAt', 'approvals', 'approvalsDropped',
 ]);
 
@@ -142,6 +142,11 @@ function validateEntry(raw: unknown, line: number, options: ImportOptions): { en
   for (const field of ['eventCount', 'agentCount', 'sightings']) if (!isCount(e[field])) fail(field, `a whole number from 0 to ${MAX_COUNT}`);
   if (e.approvalsDropped !== undefined && !isCount(e.approvalsDropped)) fail('approvalsDropped', `a whole number from 0 to ${MAX_COUNT}`);
   for (const field of ['hostNames', 'agentIds']) if (!isSampleList(e[field])) fail(field, `a list of at most ${MAX_SAMPLES} strings of at most ${MAX_SAMPLE_CHARS} characters`);
+  const context = e.context;
+  if (typeof context !== 'object' || context === null || Array.isArray(context) || Object.keys(context).length > 16 || !Object.entries(context).every(([name, list]) => /^[a-z_.]{1,64}$/.test(name) && isSampleList(list))) {
+    fail('context', `an object of at most 16 lists of at most ${MAX_SAMPLES} strings of at most ${MAX_SAMPLE_CHARS} characters`);
+  }
+  if (!Array.isArray(e.indicators) || e.indicators.length > 32 || !e.indicators.every((i) => typeof i === 'string' && /^[a-z0-9-]{1,64}$/.test(i))) fail('indicators', 'a list of indicator ids');
   if (e.alertMessageId !== undefined && !isText(e.alertMessageId, 256)) fail('alertMessageId', 'a string of at most 256 characters');
   if (e.whyNew !== undefined && !isText(e.whyNew, MAX_WHY_NEW_CHARS)) fail('whyNew', `a string of at most ${MAX_WHY_NEW_CHARS} characters`);
   if (e.note !== undefined && !isText(e.note, MAX_NOTE_CHARS)) fail('note', `a string of at most ${MAX_NOTE_CHARS} characters`);
@@ -168,19 +173,29 @@ function validateIdentity(e: Record<string, unknown>, hunt: HuntDefinition, line
   }
   if (typeof e.identityTruncated !== 'boolean') throw new BaselineImportError(line, 'field "identityTruncated" must be true or false');
   if (typeof e.anchorKey !== 'string' || !/^[0-9a-f]{32}$/.test(e.anchorKey)) throw new BaselineImportError(line, 'field "anchorKey" must be 32 hex digits');
-  const keys = entryKeys(hunt, values as Record<string, string | null>);
+  const digests = e.identityDigests;
+  if (!Array.isArray(digests) || digests.length !== hunt.identityFields.length || !digests.every((d) => d === null || (typeof d === 'string' && DIGEST_PATTERN.test(d)))) {
+    throw new BaselineImportError(line, `field "identityDigests" must list ${hunt.identityFields.length} SHA-256 digests or nulls, one per identity field (${hunt.identityFields.join(', ')})`);
+  }
+  // The keys follow from the digests of the full values, which the line stores: a cut display copy cannot hide them.
+  const keys = entryKeys(hunt, digests as (string | null)[]);
+  if (keys.fingerprint !== e.fingerprint) throw new BaselineImportError(line, 'fingerprint does not match the hunt and identity digests on this line');
+  if (keys.anchorKey !== e.anchorKey) throw new BaselineImportError(line, 'anchorKey does not match the hunt and identity digests on this line');
   const cutFields = hunt.identityFields.filter((field) => typeof values[field] === 'string' && CUT_SUFFIX.test(values[field] as string));
+  hunt.identityFields.forEach((field, i) => {
+    const value = (values[field] ?? null) as string | null;
+    if ((value === null) !== (digests[i] === null)) throw new BaselineImportError(line, `identity field "${field}" and its digest must both be null or both be set`);
+    if (!cutFields.includes(field) && valueDigest(value) !== digests[i]) throw new BaselineImportError(line, `identity field "${field}" does not match its digest on this line`);
+  });
   if (!e.identityTruncated) {
-    if (keys.fingerprint !== e.fingerprint) throw new BaselineImportError(line, 'fingerprint does not match the hunt and identity on this line');
-    if (keys.anchorKey !== e.anchorKey) throw new BaselineImportError(line, 'anchorKey does not match the hunt and identity on this line');
+    if (cutFields.length > 0) throw new BaselineImportError(line, `identity field "${cutFields[0]}" looks cut but identityTruncated is false`);
     return false;
   }
+  // What a cut display copy shows cannot be proven against its digest: trusting it is a deliberate choice.
   if (!options.allowCutIdentities) {
-    throw new BaselineImportError(line, 'identity was stored cut at 4,096 characters, so its fingerprint cannot be checked: pass --allow-cut-identities to accept such lines');
+    throw new BaselineImportError(line, 'identity was stored cut at 4,096 characters, so what it shows cannot be checked against its digest: pass --allow-cut-identities to accept such lines');
   }
   if (cutFields.length === 0) throw new BaselineImportError(line, 'identityTruncated is true but no identity value was cut');
-  // The anchor hashes one field: when that field was not cut, it can still be checked.
-  if (!cutFields.includes(hunt.novelty.anchorField) && keys.anchorKey !== e.anchorKey) throw new BaselineImportError(line, 'anchorKey does not match the hunt and identity on this line');
   return true;
 }
 

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { truncate } from './bounded-text';
 import { dynamoItemBytes } from './item-size';
-import { fingerprintOf, type Finding, type IdentityValues } from './finding';
+import { anchorKeyFromDigests, fingerprintFromDigests, identityDigestsOf, type ContextSamples, type Finding, type IdentityValues } from './finding';
 import type { HuntDefinition, HuntId } from './hunts/hunt-definition';
 
 /**
@@ -25,7 +24,9 @@ export interface BaselineEntry {
   /** Display copies of the identity values, each bounded; the fingerprint was computed from the full values. */
   readonly identity: IdentityValues;
   readonly identityTruncated: boolean;
-  /** Hash of the hunt id and the novelty anchor (a path, a parent script): finds siblings. */
+  /** SHA-256 of each full identity value, in the hunt's field order: the fingerprint's input, provable on import. */
+  readonly identityDigests: readonly (string | null)[];
+  /** Hash of the hunt id and the novelty anchor's digest (a path, a script): finds siblings. */
   readonly anchorKey: string;
   readonly status: BaselineStatus;
   readonly firstSeen: string | null;
@@ -35,6 +36,10 @@ export interface BaselineEntry {
   readonly agentCount: number;
   readonly hostNames: readonly string[];
   readonly agentIds: readonly string[];
+  /** Bounded samples shown as context (command lines, writers' command lines, users, content hashes). */
+  readonly context: ContextSamples;
+  /** Ids of the severity indicators found in the full values (see SEVERITY_INDICATORS): any makes it high. */
+  readonly indicators: readonly string[];
   /** Number of runs that returned this finding with something new (a later event, other counts, another host). */
   readonly sightings: number;
   readonly recordedAt: string;
@@ -81,20 +86,26 @@ export const MAX_APPROVER_CHARS = 256;
 export const MAX_APPROVALS = 50;
 export const MAX_APPROVAL_HISTORY_BYTES = 64_000;
 
-export function anchorKeyOf(hunt: Pick<HuntDefinition, 'id' | 'novelty'>, identity: IdentityValues): string {
-  const canonical = JSON.stringify([hunt.id, identity[hunt.novelty.anchorField] ?? null]);
-  return createHash('sha256').update(canonical, 'utf8').digest('hex').slice(0, 32);
+/**
+ * The keys an entry must have: its fingerprint and its anchor, from the per-field digests of its full identity
+ * values. The one place that recomputes them, for a finding and for an imported line alike.
+ */
+export function entryKeys(hunt: Pick<HuntDefinition, 'id' | 'identityFields' | 'novelty'>, digests: readonly (string | null)[]): { fingerprint: string; anchorKey: string } {
+  return { fingerprint: fingerprintFromDigests(hunt.id, digests), anchorKey: anchorKeyFromDigests(hunt, digests) };
 }
 
-/**
- * The keys an entry's identity must have: its fingerprint and its anchor. The one place that recomputes them from
- * identity values, for a finding (whose fingerprint is computed as it is parsed) and for an imported line alike.
- */
-export function entryKeys(hunt: Pick<HuntDefinition, 'id' | 'identityFields' | 'novelty'>, identity: IdentityValues): { fingerprint: string; anchorKey: string } {
-  return { fingerprint: fingerprintOf(hunt, identity), anchorKey: anchorKeyOf(hunt, identity) };
-}
+/** The keys of full identity values (not display copies). */
+export const entryKeysOf = (hunt: Pick<HuntDefinition, 'id' | 'identityFields' | 'novelty'>, identity: IdentityValues) => entryKeys(hunt, identityDigestsOf(hunt, identity));
 
 const bounded = (values: readonly string[]) => values.slice(0, MAX_SAMPLES).map((v) => truncate(v, MAX_SAMPLE_CHARS).text);
+
+/** Context samples bounded like host names, newest first. */
+function boundedContext(...sources: ContextSamples[]): ContextSamples {
+  const names = [...new Set(sources.flatMap((s) => Object.keys(s)))].sort();
+  return Object.fromEntries(names.map((name) => [name, bounded([...new Set(sources.flatMap((s) => s[name] ?? []))])]));
+}
+
+const indicatorIds = (finding: Finding) => finding.indicators.map((m) => m.id);
 
 /** The entry a finding becomes when first recorded. */
 export function entryFromFinding(hunt: HuntDefinition, finding: Finding, status: BaselineStatus, now: string, claim?: Claim): BaselineEntry {
@@ -115,7 +126,8 @@ export function entryFromFinding(hunt: HuntDefinition, finding: Finding, status:
     huntId: finding.huntId,
     identity,
     identityTruncated,
-    anchorKey: anchorKeyOf(hunt, finding.identity),
+    identityDigests: finding.identityDigests,
+    anchorKey: anchorKeyFromDigests(hunt, finding.identityDigests),
     status,
     firstSeen: finding.firstSeen,
     lastSeen: finding.lastSeen,
@@ -123,6 +135,8 @@ export function entryFromFinding(hunt: HuntDefinition, finding: Finding, status:
     agentCount: finding.agentCount,
     hostNames: bounded(finding.hostNames),
     agentIds: bounded(finding.agentIds),
+    context: boundedContext(finding.context),
+    indicators: indicatorIds(finding),
     sightings: 1,
     recordedAt: now,
     updatedAt: now,
@@ -140,6 +154,8 @@ export function withObservation(entry: BaselineEntry, finding: Finding, now: str
     agentCount: finding.agentCount,
     hostNames: bounded([...new Set([...finding.hostNames, ...entry.hostNames])]),
     agentIds: bounded([...new Set([...finding.agentIds, ...entry.agentIds])]),
+    context: boundedContext(finding.context, entry.context ?? {}),
+    indicators: [...new Set([...(entry.indicators ?? []), ...indicatorIds(finding)])],
     sightings: entry.sightings + 1,
     updatedAt: now,
   };
@@ -173,7 +189,9 @@ export function observationChanged(read: BaselineEntry, observed: BaselineEntry)
     read.eventCount !== observed.eventCount ||
     read.agentCount !== observed.agentCount ||
     !same(read.hostNames, observed.hostNames) ||
-    !same(read.agentIds, observed.agentIds)
+    !same(read.agentIds, observed.agentIds) ||
+    JSON.stringify(read.context ?? {}) !== JSON.stringify(observed.context) ||
+    !same(read.indicators ?? [], observed.indicators)
   );
 }
 

@@ -64,3 +64,19 @@ export function quoted(text: string, max = 60): string {
 }
 
 export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** ES|QL named no index that matches the hunt's patterns: no data from this source. */
+export class UnknownIndexError extends Error {
+  override readonly name = 'UnknownIndexError';
+}
+
+/** ES|QL does not know a column: no index of the patterns maps this field. */
+export class UnknownColumnError extends Error {
+  override readonly name = 'UnknownColumnError';
+  constructor(
+    readonly column: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,6 +1,6 @@
 import { ConfigurationError } from './errors';
-import { HUNTS, type HuntId } from './hunts';
-import type { HuntDefinition, RarityThresholds } from './hunts/hunt-definition';
+import { ACCEPTED_HUNT_IDS, HUNTS, huntsNamed, type HuntId } from './hunts';
+import { SAMPLE_SIZE, type HuntDefinition, type RarityThresholds } from './hunts/hunt-definition';
 
 /** Everything a deployment may tune about the hunts. Validated once, then passed around as data. */
 export interface HuntConfig {
@@ -8,7 +8,10 @@ export interface HuntConfig {
   readonly lookbackDays: number;
   /** Rarity thresholds per hunt. @default each hunt's defaultThresholds */
   readonly thresholds: Readonly<Record<HuntId, RarityThresholds>>;
-  /** Executables (exact path, or a prefix ending in `*`) this deployment trusts, per hunt. @default none */
+  /**
+   * Executables (exact path, or a prefix ending in `*`) this deployment trusts, per hunt. An earlier
+   * hunt id applies to every hunt it was split into, unless the new id is given too. @default none
+   */
   readonly exclusions: Readonly<Record<HuntId, readonly string[]>>;
   /** Index patterns queried in addition to each hunt's own, e.g. the seed rule's `endgame-*`. @default none */
   readonly extraIndexPatterns: readonly string[];
@@ -42,24 +45,31 @@ export function parseHuntConfig(input: unknown): HuntConfig {
   const exclusionsInput = objectOrEmpty(raw.exclusions, 'exclusions');
   for (const [section, input] of [['thresholds', thresholdsInput], ['exclusions', exclusionsInput]] as const) {
     for (const key of Object.keys(input)) {
-      if (!HUNTS.some((hunt) => hunt.id === key)) {
-        throw new ConfigurationError(`${section}.${key}`, `unknown hunt id; expected one of ${HUNTS.map((h) => h.id).join(', ')}`);
+      if (!ACCEPTED_HUNT_IDS.includes(key)) {
+        throw new ConfigurationError(`${section}.${key}`, `unknown hunt id; expected one of ${ACCEPTED_HUNT_IDS.join(', ')}`);
       }
     }
   }
   const thresholds = {} as Record<HuntId, RarityThresholds>;
   const exclusions = {} as Record<HuntId, readonly string[]>;
   for (const hunt of HUNTS) {
-    thresholds[hunt.id] = parseThresholds(thresholdsInput[hunt.id], hunt, `thresholds.${hunt.id}`);
-    exclusions[hunt.id] = stringList(exclusionsInput[hunt.id], `exclusions.${hunt.id}`, ABSOLUTE_PATH, 'an absolute path, optionally ending in *');
+    // The hunt's own id wins over an earlier id it inherits from.
+    const key = (input: Record<string, unknown>) => [hunt.id, ...hunt.aliases].find((id) => input[id] !== undefined) ?? hunt.id;
+    const thresholdsKey = key(thresholdsInput);
+    const exclusionsKey = key(exclusionsInput);
+    thresholds[hunt.id] = parseThresholds(thresholdsInput[thresholdsKey], hunt, `thresholds.${thresholdsKey}`);
+    exclusions[hunt.id] = stringList(exclusionsInput[exclusionsKey], `exclusions.${exclusionsKey}`, ABSOLUTE_PATH, 'an absolute path, optionally ending in *');
+    exclusions[hunt.id].forEach((path, index) => refuseWritableLocation(path, `exclusions.${exclusionsKey}[${index}]`));
   }
   const extraIndexPatterns = stringList(raw.extraIndexPatterns, 'extraIndexPatterns', INDEX_PATTERN, 'an index pattern such as endgame-*');
   const disabledHunts = stringList(raw.disabledHunts, 'disabledHunts', /^[\w-]{1,64}$/, 'a hunt id');
   disabledHunts.forEach((id, index) => {
-    if (!HUNTS.some((hunt) => hunt.id === id)) throw new ConfigurationError(`disabledHunts[${index}]`, `unknown hunt id "${id}"; expected one of ${HUNTS.map((h) => h.id).join(', ')}`);
+    if (!ACCEPTED_HUNT_IDS.includes(id)) throw new ConfigurationError(`disabledHunts[${index}]`, `unknown hunt id "${id}"; expected one of ${ACCEPTED_HUNT_IDS.join(', ')}`);
   });
-  if (disabledHunts.length === HUNTS.length) throw new ConfigurationError('disabledHunts', 'disables every hunt; remove the stack instead, or keep at least one hunt');
-  return { lookbackDays: lookbackDays as number, thresholds, exclusions, extraIndexPatterns, disabledHunts: [...new Set(disabledHunts)] as HuntId[] };
+  // An earlier id disables every hunt it was split into.
+  const disabled = [...new Set(disabledHunts.flatMap((id) => huntsNamed(id).map((hunt) => hunt.id)))];
+  if (disabled.length === HUNTS.length) throw new ConfigurationError('disabledHunts', 'disables every hunt; remove the stack instead, or keep at least one hunt');
+  return { lookbackDays: lookbackDays as number, thresholds, exclusions, extraIndexPatterns, disabledHunts: disabled };
 }
 
 function objectOrEmpty(value: unknown, field: string): Record<string, unknown> {
@@ -76,11 +86,11 @@ const THRESHOLD_PARAMETERS = { maxAgentCount: '?max_agent_count', maxEventCount:
 function parseThresholds(value: unknown, hunt: HuntDefinition, field: string): RarityThresholds {
   const defaults = hunt.defaultThresholds;
   const raw = objectOrEmpty(value, field);
-  const count = (key: 'maxAgentCount' | 'maxEventCount', fallback: number | undefined) => {
+  const count = (key: 'maxAgentCount' | 'maxEventCount', fallback: number | undefined, max: number) => {
     const v = raw[key] ?? fallback;
     if (v === undefined) return undefined;
-    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 1_000_000) {
-      throw new ConfigurationError(`${field}.${key}`, 'expected a whole number from 1 to 1000000');
+    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > max) {
+      throw new ConfigurationError(`${field}.${key}`, `expected a whole number from 1 to ${max}`);
     }
     return v as number;
   };
@@ -88,10 +98,11 @@ function parseThresholds(value: unknown, hunt: HuntDefinition, field: string): R
     if (!Object.hasOwn(THRESHOLD_PARAMETERS, key)) throw new ConfigurationError(`${field}.${key}`, `unknown key; expected ${Object.keys(THRESHOLD_PARAMETERS).join(' or ')}`);
     const parameter = THRESHOLD_PARAMETERS[key as keyof typeof THRESHOLD_PARAMETERS];
     // A threshold the query never reads would be silently ignored: refuse it instead.
-    if (!hunt.query.includes(parameter)) throw new ConfigurationError(`${field}.${key}`, `is not used by this hunt (its query has no ${parameter} filter); remove it`);
+    if (!hunt.rarity.includes(parameter)) throw new ConfigurationError(`${field}.${key}`, `is not used by this hunt (its query has no ${parameter} filter); remove it`);
   }
-  const maxAgentCount = count('maxAgentCount', defaults.maxAgentCount) as number;
-  const maxEventCount = count('maxEventCount', defaults.maxEventCount);
+  // A rare group's agents must fit the samples an entry keeps: that is what makes a write on another agent new.
+  const maxAgentCount = count('maxAgentCount', defaults.maxAgentCount, SAMPLE_SIZE) as number;
+  const maxEventCount = count('maxEventCount', defaults.maxEventCount, 1_000_000);
   return maxEventCount === undefined ? { maxAgentCount } : { maxAgentCount, maxEventCount };
 }
 
@@ -104,4 +115,15 @@ function stringList(value: unknown, field: string, pattern: RegExp, example: str
     }
     return item;
   });
+}
+
+/** Where anyone can write (or nothing is on disk): a writer running from there is never trusted. */
+export const WRITABLE_EXECUTABLE_LOCATIONS = ['/tmp/', '/var/tmp/', '/dev/shm/', '/run/shm/', '/dev/fd/', '/proc/', '/memfd:'] as const;
+
+function refuseWritableLocation(path: string, field: string): void {
+  const prefix = path.endsWith('*') ? path.slice(0, -1) : path;
+  const hit = WRITABLE_EXECUTABLE_LOCATIONS.find((location) => prefix.startsWith(location) || location.startsWith(prefix) || prefix.includes('memfd:'));
+  if (hit !== undefined) {
+    throw new ConfigurationError(field, `executables in ${hit} are never trusted: anyone can write there, and attackers run payloads from it`);
+  }
 }

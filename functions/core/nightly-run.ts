@@ -1,10 +1,10 @@
 import type { BaselineEntry } from './baseline';
-import { planBaseline, type BaselinePlan } from './baseline-plan';
+import { coveringFingerprints, planBaseline, type BaselinePlan } from './baseline-plan';
 import { catchUpProblem } from './catch-up';
 import { leaseTerms } from './claim-lease';
 import { errorMessage } from './errors';
 import type { HuntRows } from './esql-result';
-import type { HuntDefinition } from './hunts/hunt-definition';
+import { ROW_CAP, type HuntDefinition } from './hunts/hunt-definition';
 import type { BaselineStore, HuntRunner, Notifier } from './ports';
 import type { Alert } from './alert-report';
 import { alertsFor, claimedElsewhereProblem, plural, publishClaimed, type PublishOutcome } from './publish-claimed';
@@ -66,7 +66,12 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
   const disabled = new Set(options.disabledHunts ?? []);
   const enabled = deps.hunts.filter((h) => !disabled.has(h.id));
   const answered = await store.lastAnswered();
-  const readSince = (huntId: string) => (answered.has(huntId) ? new Date(answered.get(huntId) as string) : undefined);
+  // A hunt split from an earlier one inherits its state (last complete answer, learning) through its aliases.
+  const inherited = <T>(hunt: HuntDefinition | undefined, has: (id: string) => T | undefined) => [hunt?.id ?? '', ...(hunt?.aliases ?? [])].map(has).find((v) => v !== undefined);
+  const readSince = (huntId: string) => {
+    const at = inherited(deps.hunts.find((h) => h.id === huntId), (id) => answered.get(id));
+    return at !== undefined ? new Date(at) : undefined;
+  };
   for (const hunt of enabled) {
     const problem = catchUpProblem(hunt.id, readSince(hunt.id), startedAt);
     if (problem) problems.push(problem);
@@ -75,15 +80,19 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
   const findings = results.flatMap((r) => (r.rows ? r.rows.findings : []));
 
   const initialised = await store.initialisedHunts();
+  const isInitialised = (hunt: HuntDefinition) => inherited(hunt, (id) => (initialised.has(id) ? true : undefined)) === true;
   const forced = options.forcedLearning;
-  const learning = new Set(enabled.filter((h) => forced !== undefined || !initialised.has(h.id)).map((h) => h.id));
+  const learning = new Set(enabled.filter((h) => forced !== undefined || !isInitialised(h)).map((h) => h.id));
   const existing = await store.getMany(findings.map((f) => f.fingerprint));
+  // Fleet-wide approvals are read only for findings the baseline does not know: reads stay proportional to what is new.
+  const covers = await store.getMany(coveringFingerprints(findings, existing));
+  for (const [fingerprint, entry] of covers) existing.set(fingerprint, entry);
   const pending = await store.listPending();
   const plan = planBaseline({ findings, existing, pending, hunts: deps.hunts, learning, now: startedAt, claim: lease.claim });
-  log.info('baseline compared', { learning: [...learning], findings: findings.length, fresh: plan.fresh.length, republish: plan.republish.length, known: plan.known.length, observed: plan.observed.length, claimedElsewhere: plan.claimedElsewhere.length });
+  log.info('baseline compared', { learning: [...learning], findings: findings.length, fresh: plan.fresh.length, quiet: plan.quiet.length, republish: plan.republish.length, known: plan.known.length, observed: plan.observed.length, claimedElsewhere: plan.claimedElsewhere.length });
 
   // Learning ends with a hunt's first complete answer, or one cut at the cap; never with a failed, partial or blind one.
-  const learningEnds = new Set(results.filter((r) => learning.has(r.hunt.id) && !initialised.has(r.hunt.id) && r.rows && !r.rows.noData && !r.rows.partial).map((r) => r.hunt.id));
+  const learningEnds = new Set(results.filter((r) => learning.has(r.hunt.id) && !isInitialised(r.hunt) && r.rows && !r.rows.noData && !r.rows.partial).map((r) => r.hunt.id));
   let declined = false;
   const summarise = (outcome: Partial<PublishOutcome> & Pick<PublishOutcome, 'published' | 'claimedElsewhere'>): RunSummary =>
     buildSummary(deps, options, startedAt, results, plan, { learning, learningEnds, declined }, problems, outcome);
@@ -94,6 +103,7 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
     const summary = summarise({ published: [], claimedElsewhere: plan.claimedElsewhere });
     if (wouldClaim.length > 0) await deps.notifier.publish({ kind: 'new-findings', summary, alerts: await alertsFor(deps, wouldClaim, plan, options) });
     else if (plan.learned.length > 0) await deps.notifier.publish({ kind: 'baseline-initialised', summary });
+    else if (summary.hunts.some((h) => h.truncated)) await deps.notifier.publish({ kind: 'problems', summary });
     return summary;
   }
 
@@ -106,13 +116,13 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
     }
     learnedAlerts = await forcedLearningAlerts(deps, forced, plan, options, problems);
   }
-  const existed = await store.createLearned(plan.learned);
+  const existed = await store.createLearned([...plan.learned, ...plan.quiet]);
   if (existed.length > 0) log.info('learned entries written meanwhile by someone else: left as they are', { count: existed.length });
   if (learningEnds.size > 0) await store.markInitialised([...learningEnds]);
   for (const r of results) {
     if (learningEnds.has(r.hunt.id) && r.rows?.truncated) {
-      const cut = r.rows.rowsCut !== undefined ? `${r.rows.rowsCut} rows` : 'an unknown number of rows';
-      problems.push(`${r.hunt.id} finished learning on an answer cut at its row limit: ${cut} past it were not learned and are alerted as new when they appear.`);
+      const cut = r.rows.rowsCut !== undefined ? `${count(r.rows.rowsCut)} rare groups` : 'an unknown number of rare groups';
+      problems.push(`${r.hunt.id} finished learning on an answer cut at the ${count(ROW_CAP)}-row cap: ${cut} past it were not learned and are alerted as new when they appear.`);
     }
   }
   const outcome = await publishClaimed(deps, options, {
@@ -120,6 +130,8 @@ export async function runNightlyHunt(deps: RunDependencies, options: RunOptions)
     lease,
     learnedAlerts,
     announceLearning: learningEnds.size > 0,
+    // A cut answer is the one problem an analyst hears about even on a quiet night (BRIEF "Run outcomes").
+    announceProblems: results.some((r) => r.rows?.truncated === true),
     problems,
     summarise: (published) => summarise({ published, claimedElsewhere: plan.claimedElsewhere }),
   });
@@ -140,6 +152,17 @@ async function forcedLearningAlerts(deps: RunDependencies, forced: ForcedLearnin
   return alerts.map((a) => ({ ...a, novelty: `recorded as learned by ${forced.by} (forced learning), not alerted; ${a.novelty}` }));
 }
 
+/** Warning texts listed per hunt in the message; all of them go to the logs. */
+const MAX_WARNINGS_LISTED = 5;
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** What a cut answer means and what to do, with how much was cut. */
+function cutProblem(hunt: HuntDefinition, rows: HuntRows): string {
+  const cut = rows.rowsCut ?? 0;
+  return `${hunt.id}: the answer was cut at ${count(rows.rows)} of ${count(rows.rows + cut)} rare groups (${count(cut)} not compared tonight; the most recent activity was kept). Many rare rows can be decoys hiding a finding: look for hosts writing or running many distinct dispatcher scripts, then narrow the lookback or add exclusions.`;
+}
+
 async function runHunts(deps: RunDependencies, problems: string[], readSince: (huntId: string) => Date | undefined): Promise<HuntResult[]> {
   return Promise.all(
     deps.hunts.map(async (hunt) => {
@@ -147,8 +170,11 @@ async function runHunts(deps: RunDependencies, problems: string[], readSince: (h
       deps.log.info('hunt started', { huntId: hunt.id, ...(since ? { readSince: since.toISOString() } : {}) });
       try {
         const rows = await deps.runner.run(hunt, since ? { readSince: since } : {});
-        deps.log.info('hunt finished', { huntId: hunt.id, rows: rows.findings.length, truncated: rows.truncated, partial: rows.partial, noData: rows.noData });
-        if (rows.truncated) problems.push(`${hunt.id} returned its row limit of ${hunt.rowLimit}: rarer rows are listed first, more common ones may be missing. Narrow the lookback or add exclusions.`);
+        deps.log.info('hunt finished', { huntId: hunt.id, rows: rows.rows, findings: rows.findings.length, truncated: rows.truncated, ...(rows.rowsCut !== undefined ? { rowsCut: rows.rowsCut } : {}), partial: rows.partial, noData: rows.noData, warnings: rows.warnings.length });
+        if (rows.truncated) problems.push(cutProblem(hunt, rows));
+        for (const warning of rows.warnings.slice(0, MAX_WARNINGS_LISTED)) problems.push(`${hunt.id}: Elasticsearch warned: ${warning}`);
+        if (rows.warnings.length > MAX_WARNINGS_LISTED) problems.push(`${hunt.id}: ${rows.warnings.length - MAX_WARNINGS_LISTED} more Elasticsearch warnings (see the logs).`);
+        if (rows.warnings.length > 0) deps.log.warn('Elasticsearch warnings', { huntId: hunt.id, warnings: rows.warnings });
         if (rows.partial) problems.push(`${hunt.id}: Elasticsearch returned partial results (is_partial): some shards or clusters did not answer.`);
         if (rows.noData) {
           problems.push(`${hunt.id} found no index matching ${hunt.indexPatterns.join(', ')} (or the extra patterns): no data from this source, so the hunt is blind. Check that Elastic Defend ships these events and that the credentials may see them.`);
@@ -183,17 +209,19 @@ function buildSummary(
     status: error !== undefined ? 'failed' : rows?.noData ? 'no-data' : 'ok',
     learning: state.learning.has(hunt.id),
     learningEnded: state.learningEnds.has(hunt.id) && !state.declined,
-    rows: rows?.findings.length ?? 0,
+    rows: rows?.rows ?? 0,
     truncated: rows?.truncated ?? false,
+    ...(rows?.rowsCut !== undefined ? { rowsCut: rows.rowsCut } : {}),
+    warnings: rows?.warnings.length ?? 0,
     partial: rows?.partial ?? false,
     new: outcome.published.filter((e) => e.huntId === hunt.id).length,
     known: byHunt(plan.known, hunt.id),
-    learned: byHunt(plan.learned, hunt.id),
+    learned: byHunt([...plan.learned, ...plan.quiet], hunt.id),
     ...(error !== undefined ? { error } : {}),
   }));
   const disabled = new Set(options.disabledHunts ?? []);
   for (const hunt of deps.hunts.filter((h) => disabled.has(h.id))) {
-    hunts.push({ huntId: hunt.id, status: 'disabled', learning: false, learningEnded: false, rows: 0, truncated: false, partial: false, new: outcome.published.filter((e) => e.huntId === hunt.id).length, known: 0, learned: 0 });
+    hunts.push({ huntId: hunt.id, status: 'disabled', learning: false, learningEnded: false, rows: 0, truncated: false, warnings: 0, partial: false, new: outcome.published.filter((e) => e.huntId === hunt.id).length, known: 0, learned: 0 });
   }
   const huntsFailed = hunts.filter((h) => h.status === 'failed').length;
   const unmarked = (outcome.mark?.failed.length ?? 0) + (outcome.mark?.takenOver.length ?? 0);
@@ -214,7 +242,7 @@ function buildSummary(
       new: plan.fresh.filter((e) => published.has(e.fingerprint)).length,
       republished: plan.republish.filter((e) => published.has(e.fingerprint)).length,
       known: plan.known.length,
-      learned: plan.learned.length,
+      learned: plan.learned.length + plan.quiet.length,
       claimedElsewhere: outcome.claimedElsewhere.length,
       alerted: outcome.mark?.marked.length ?? 0,
       unmarked,

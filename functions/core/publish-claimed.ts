@@ -6,6 +6,7 @@ import { forEachLimited } from './concurrency';
 import { errorMessage } from './errors';
 import type { HuntDefinition } from './hunts/hunt-definition';
 import { explainNovelty } from './novelty';
+import { indicatorMatches, severityOf } from './severity/finding-severity';
 import type { MarkResult } from './ports';
 import type { RunDependencies, RunOptions } from './nightly-run';
 import type { RunSummary } from './run-summary';
@@ -29,6 +30,8 @@ export interface PublishInput {
   readonly learnedAlerts: readonly Alert[];
   /** Send the learning summary even without new findings (a hunt finished learning). */
   readonly announceLearning: boolean;
+  /** Send the problems even without new findings or learning (an answer cut at the row cap). */
+  readonly announceProblems?: boolean;
   readonly problems: string[];
   /** The run summary as it stands, for the message. */
   readonly summarise: (published: readonly BaselineEntry[]) => RunSummary;
@@ -63,6 +66,7 @@ export async function publishClaimed(deps: RunDependencies, options: RunOptions,
     const listed = [...alerts.filter((a) => published.includes(a.entry)), ...input.learnedAlerts];
     if (listed.length > 0) report = { kind: 'new-findings', summary, alerts: listed };
     else if (input.announceLearning) report = { kind: 'baseline-initialised', summary };
+    else if (input.announceProblems) report = { kind: 'problems', summary };
   } catch (error) {
     await release(errorMessage(error));
     throw error;
@@ -153,7 +157,14 @@ export async function alertsFor(deps: RunDependencies, claimed: BaselineEntry[],
   return claimed.map((entry) => {
     const hunt = deps.hunts.find((h) => h.id === entry.huntId) as HuntDefinition;
     const siblings = (siblingsByAnchor.get(entry.anchorKey) ?? []).filter((s) => s.status !== 'pending');
-    return { hunt, entry, novelty: explainNovelty(hunt, entry, siblings), republished: republished.has(entry.fingerprint) };
+    return {
+      hunt,
+      entry,
+      novelty: explainNovelty(hunt, entry, siblings),
+      republished: republished.has(entry.fingerprint),
+      severity: severityOf(hunt, entry.indicators),
+      indicators: indicatorMatches(entry.indicators),
+    };
   });
 }
 

@@ -16,7 +16,7 @@ export class RedactingNotifier implements Notifier {
 
   publish(report: AlertReport): Promise<string> {
     const summary = this.secrets.value(report.summary) as RunSummary;
-    if (report.kind === 'baseline-initialised') return this.inner.publish({ ...report, summary });
+    if (report.kind !== 'new-findings') return this.inner.publish({ ...report, summary });
     return this.inner.publish({ ...report, summary, alerts: report.alerts.map((alert) => this.alert(alert)) });
   }
 
@@ -31,6 +31,7 @@ export class RedactingNotifier implements Notifier {
         identity: Object.fromEntries(Object.entries(entry.identity).map(([field, value]) => [field, typeof value === 'string' ? text(value) : value])),
         hostNames: entry.hostNames.map(text),
         agentIds: entry.agentIds.map(text),
+        context: Object.fromEntries(Object.entries(entry.context ?? {}).map(([name, values]) => [name, values.map(text)])),
       },
     };
   }

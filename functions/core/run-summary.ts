@@ -10,8 +10,13 @@ export interface HuntSummary {
   readonly learning: boolean;
   /** This run ended the hunt's learning: its first complete answer, or one cut at the cap (never a failed, partial or blind one). */
   readonly learningEnded: boolean;
+  /** Rare groups returned. */
   readonly rows: number;
+  /** The answer was cut at the 10,000-row cap: `rowsCut` rare groups were not compared. */
   readonly truncated: boolean;
+  readonly rowsCut?: number;
+  /** Warning headers Elasticsearch sent with the hunt's answers (their text is in `problems`). */
+  readonly warnings: number;
   readonly partial: boolean;
   /** New findings claimed for alerting by this run. */
   readonly new: number;

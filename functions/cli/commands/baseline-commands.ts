@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { BASELINE_STATUSES, MAX_APPROVER_CHARS, MAX_NOTE_CHARS, type ApprovalScope, type BaselineEntry, type BaselineStatus } from '../../core/baseline';
 import { entryToJsonLine, exportHeaderLine, parseBaselineExport } from '../../core/baseline-jsonl';
 import { errorMessage } from '../../core/errors';
-import { HUNT_IDS } from '../../core/hunts';
+import { ACCEPTED_HUNT_IDS, huntsNamed } from '../../core/hunts';
 import { inertJson, stringifyInert } from '../../core/invisible-text';
 import { inertText } from '../../core/render/inert-text';
 import { DEFAULT_LOCAL_TABLE, connectDynamoDb, listTables, openBaselineTarget, userPath, withBaselineTarget, type BaselineTarget, type BaselineTargetOptions } from '../baseline-target';
@@ -29,7 +29,7 @@ export function registerBaselineCommands(program: Command, context: CommandConte
 
   withBaselineTarget(baseline.command('list').description('list baseline entries, newest sighting first'))
     .addOption(new Option('--status <status>', 'only entries with this status').choices(BASELINE_STATUSES as string[]))
-    .addOption(new Option('--hunt <id>', 'only entries of this hunt').choices(HUNT_IDS))
+    .addOption(new Option('--hunt <id>', 'only entries of this hunt (an earlier id lists the hunts it was split into)').choices([...ACCEPTED_HUNT_IDS]))
     .option('--host <name>', 'only entries reported by this host (among the up to 10 host names each entry keeps)')
     .option('--since <when>', 'only entries seen since then: a date (2026-11-20), a UTC time (2026-11-20T08:00:00Z) or an age (36h, 7d)')
     .option('--json', 'print a JSON array for scripts (every field, exact values)')
@@ -38,7 +38,10 @@ export function registerBaselineCommands(program: Command, context: CommandConte
       const host = opts.host?.toLowerCase();
       await onBaseline(opts, 'list', async ({ store }) => {
         const entries: BaselineEntry[] = [];
-        for await (const entry of store.list({ ...(opts.status ? { status: opts.status } : {}), ...(opts.hunt ? { huntId: opts.hunt } : {}) })) {
+        const listed = async function* () {
+          for (const huntId of opts.hunt ? huntsNamed(opts.hunt).map((h) => h.id) : [undefined]) yield* store.list({ ...(opts.status ? { status: opts.status } : {}), ...(huntId ? { huntId } : {}) });
+        };
+        for await (const entry of listed()) {
           if (host !== undefined && !entry.hostNames.some((h) => h.toLowerCase() === host)) continue;
           if (since !== undefined && (entry.lastSeen === null || entry.lastSeen < since)) continue;
           entries.push(entry);

@@ -1,4 +1,4 @@
-import { DISPATCHER_DIRECTORIES, SAMPLE_SIZE, mitre, type HuntDefinition } from './hunt-definition';
+import { DISPATCHER_DIRECTORIES, mitre, type HuntDefinition } from './hunt-definition';
 import { esqlAnyPrefix, esqlList } from './esql-text';
 import {
   EXCLUDED_FILE_EXTENSIONS,
@@ -15,6 +15,7 @@ import {
  */
 export const dispatcherScriptWrite: HuntDefinition = {
   id: 'dispatcher-script-write',
+  aliases: [],
   title: 'File created or changed in a NetworkManager dispatcher directory',
   description:
     'Rare writes to NetworkManager dispatcher directories by anything other than the package managers, ' +
@@ -45,7 +46,7 @@ export const dispatcherScriptWrite: HuntDefinition = {
   },
   indexPatterns: ['logs-endpoint.events.file-*'],
   optionalIndexPatterns: ['logs-sentinel_one_cloud_funnel.*', 'endgame-*'],
-  query: `FROM {{indexPatterns}}
+  source: `FROM {{indexPatterns}}
 | WHERE host.os.type == "linux" AND event.type IN ("creation", "change")
   AND (${esqlAnyPrefix('file.path', DISPATCHER_DIRECTORIES)})
 | WHERE NOT COALESCE(process.executable IN (${esqlList(EXCLUDED_WRITER_EXECUTABLES)}), FALSE)
@@ -53,24 +54,37 @@ export const dispatcherScriptWrite: HuntDefinition = {
 | WHERE NOT COALESCE(file.extension IN (${esqlList(EXCLUDED_FILE_EXTENSIONS)}), FALSE)
 | WHERE NOT COALESCE(process.name == "sed" AND file.name LIKE "sed*", FALSE)
 | WHERE NOT COALESCE(process.name IN (${esqlList(EXCLUDED_WRITER_NAMES)}) AND (${esqlAnyPrefix('process.executable', SYSTEM_BINARY_PREFIXES)}), FALSE)
-| STATS event_count = COUNT(*), agent_count = COUNT_DISTINCT(agent.id),
-    first_seen = MIN(@timestamp), last_seen = MAX(@timestamp),
-    host_names = VALUES(host.name), agent_ids = VALUES(agent.id)
-  BY file.path, process.executable
-| WHERE agent_count <= ?max_agent_count
-| EVAL host_names = MV_SLICE(host_names, 0, ${SAMPLE_SIZE - 1}), agent_ids = MV_SLICE(agent_ids, 0, ${SAMPLE_SIZE - 1})
-| SORT event_count ASC, last_seen DESC
-| LIMIT 100`,
-  identityFields: ['file.path', 'process.executable'],
-  exclusionField: 'process.executable',
-  novelty: {
-    anchorField: 'file.path',
-    anchorLabel: 'path',
-    variantField: 'process.executable',
-    variantLabel: 'writer',
+| EVAL agent_host = CONCAT(agent.id, ?argument_separator, COALESCE(host.name, ""))`,
+  groupBy: ['file.path', 'process.executable'],
+  rarity: 'agent_count <= ?max_agent_count',
+  sampleKeyFields: ['file.path'],
+  samples: [
+    { name: 'agent_hosts', column: 'agent_host' },
+    { name: 'host_names', column: 'host.name' },
+    { name: 'agent_ids', column: 'agent.id' },
+    { name: 'hashes', column: 'file.hash.sha256', optional: true },
+    { name: 'writer_command_lines', column: 'process.command_line', optional: true },
+    { name: 'users', column: 'user.name', optional: true },
+  ],
+  identityFields: ['file.path', 'process.executable', 'agent', 'file.hash.sha256'],
+  identityNotes: {
+    'file.path': 'the file written in a dispatcher directory',
+    'process.executable': 'the writing executable (null on a content finding)',
+    agent: 'the agent that wrote it: a write on an agent outside the known ones is new (null on a content finding, and on a fleet-wide approval)',
+    'file.hash.sha256': 'only on a content finding: a content never seen for the path',
   },
+  exclusionField: 'process.executable',
+  novelty: { anchorField: 'file.path', anchorLabel: 'path', variantField: 'process.executable', variantLabel: 'writer' },
+  hostAndContent: {
+    agentField: 'agent',
+    contentField: 'file.hash.sha256',
+    contentIdentity: ['file.path'],
+    agentHostsSample: 'agent_hosts',
+    contentSample: 'hashes',
+  },
+  severityInputs: { commandLines: ['writer_command_lines'], executables: ['process.executable'] },
   defaultThresholds: { maxAgentCount: 3 },
-  rowLimit: 100,
+  kibanaFields: { 'file.path': ['file.path'], 'process.executable': ['process.executable'], agent: ['agent.id'], 'file.hash.sha256': ['file.hash.sha256'] },
   osqueryPathField: 'file.path',
   fieldTypes: {
     '@timestamp': 'date',

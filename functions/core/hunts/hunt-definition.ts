@@ -1,6 +1,9 @@
 /** A hunt is data: reviewed like code, validated by tests, rendered into docs and alerts. */
 
-export type HuntId = 'dispatcher-child-process' | 'dispatcher-script-write';
+export type HuntId = 'dispatcher-script-run' | 'dispatcher-script-child' | 'dispatcher-script-write';
+
+/** Ids of earlier releases, still accepted wherever a hunt id is public. */
+export type LegacyHuntId = 'dispatcher-child-process';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
@@ -50,8 +53,41 @@ export interface RarityThresholds {
   readonly maxEventCount?: number;
 }
 
+/**
+ * Novelty by host and by content (the write hunt): each rare group expands into one finding per
+ * agent that wrote it and one per content hash, each with its own fingerprint.
+ */
+export interface HostAndContentNovelty {
+  /** Identity field holding the agent of a per-agent finding (null on a content or fleet-wide entry). */
+  readonly agentField: string;
+  /** Identity field holding the content hash of a content finding. */
+  readonly contentField: string;
+  /** Identity fields a content finding keeps (the others are null): the path. */
+  readonly contentIdentity: readonly string[];
+  /** Sample column with `agent id <separator> host name` pairs: the group's complete agent set. */
+  readonly agentHostsSample: string;
+  /** Sample column with the content hashes of the group. */
+  readonly contentSample: string;
+}
+
+/** Which columns (identity or sample) the severity indicators read. */
+export interface SeverityInputs {
+  readonly commandLines: readonly string[];
+  readonly executables: readonly string[];
+}
+
+/** A sample column computed only for rare groups, as `name = VALUES(column)`. */
+export interface SampleColumn {
+  readonly name: string;
+  readonly column: string;
+  /** Dropped (and said so) when no index maps the field, instead of failing the hunt. */
+  readonly optional?: boolean;
+}
+
 export interface HuntDefinition {
   readonly id: HuntId;
+  /** Earlier ids whose configuration, learning state and subscriptions this hunt inherits. */
+  readonly aliases: readonly LegacyHuntId[];
   readonly title: string;
   readonly description: string;
   readonly severity: Severity;
@@ -64,31 +100,53 @@ export interface HuntDefinition {
   /** Seed-rule index patterns a deployment may opt into. */
   readonly optionalIndexPatterns: readonly string[];
   /**
-   * ES|QL text. `{{indexPatterns}}` is replaced by validated patterns; every other
-   * variable reaches Elasticsearch as a named parameter or through the request filter.
+   * ES|QL from FROM up to (not including) STATS: which events, and the derived columns the groups
+   * are made of. `{{indexPatterns}}` is replaced by validated patterns; every other variable reaches
+   * Elasticsearch as a named parameter or through the request filter.
    */
-  readonly query: string;
-  /** Columns that identify a finding; their values feed the fingerprint, in this order. */
+  readonly source: string;
+  /** STATS … BY columns: one group per distinct combination. */
+  readonly groupBy: readonly string[];
+  /** Condition on event_count and agent_count that makes a group rare. */
+  readonly rarity: string;
+  /**
+   * Group columns whose first non-null value (COALESCE) phase 2 restricts to the rare groups'
+   * values with IN: a cheap filter that lets VALUES run over the rare groups alone.
+   */
+  readonly sampleKeyFields: readonly string[];
+  /** Per-group samples, computed only for rare groups. */
+  readonly samples: readonly SampleColumn[];
+  /** Fields that identify a finding; their values' digests feed the fingerprint, in this order. */
   readonly identityFields: readonly string[];
+  /** What each identity field means, for the README. */
+  readonly identityNotes: Readonly<Record<string, string>>;
   /** Field a deployment's extra exclusions apply to (exact path or `prefix*`). */
   readonly exclusionField: string;
   readonly novelty: NoveltyAxes;
+  readonly hostAndContent?: HostAndContentNovelty;
+  readonly severityInputs: SeverityInputs;
   readonly defaultThresholds: RarityThresholds;
-  /** The query's LIMIT: a result of exactly this many rows may be truncated. */
-  readonly rowLimit: number;
   /** Field to restrict for the follow-up osquery query: a path under a dispatcher directory. */
   readonly osqueryPathField: string;
   /** Every event field the query and its request filter read, with the mapping it needs (see ExpectedFieldType). */
   readonly fieldTypes: Readonly<Record<string, ExpectedFieldType>>;
+  /**
+   * How Kibana finds a finding's events: per identity field, the event fields holding its exact
+   * value (any of them). Derived values (masked command lines) have none.
+   */
+  readonly kibanaFields: Readonly<Record<string, readonly string[]>>;
 }
 
-/** Columns every hunt returns besides its identity fields. */
-export const STATS_COLUMNS = ['event_count', 'agent_count', 'first_seen', 'last_seen', 'host_names', 'agent_ids'] as const;
+/** Columns every hunt's rare-group query returns besides its group columns. */
+export const STATS_COLUMNS = ['event_count', 'agent_count', 'first_seen', 'last_seen'] as const;
+
+/** ES|QL returns at most this many rows (esql.query.result_truncation_max_size): no rare row below it is lost. */
+export const ROW_CAP = 10_000;
 
 /** NetworkManager runs scripts from both trees (and their pre-up.d, pre-down.d, no-wait.d folders). */
 export const DISPATCHER_DIRECTORIES = ['/etc/NetworkManager/dispatcher.d/', '/usr/lib/NetworkManager/dispatcher.d/'] as const;
 
-/** Upper bound of host names and agent ids returned per row. */
+/** Upper bound of host names, agent ids and other samples kept per finding; also the highest maxAgentCount. */
 export const SAMPLE_SIZE = 10;
 
 export const mitre = (id: string, name: string): MitreReference => ({

@@ -1,7 +1,7 @@
 import type { AlertReport } from '../alert-report';
 import { inertText, nonAsciiNote } from './inert-text';
 import { kibanaDiscoverUrl } from './follow-up';
-import { PRODUCT, byHunt, highestSeverity, plural, type RenderOptions } from './report-view';
+import { PRODUCT, byHunt, highestSeverity, plural, severityText, shownIdentityFields, type RenderOptions } from './report-view';
 import { slackCode, slackCommand, slackPlain } from './slack-text';
 import { triageCommand } from './triage-command';
 
@@ -50,6 +50,19 @@ export function renderChatbotNotification(report: AlertReport, options: RenderOp
       metadata: metadata(report, 'BaselineInitialised', `Baseline initialised: ${s.totals.learned} entries`),
     };
   }
+  if (report.kind === 'problems') {
+    return {
+      ...base,
+      content: {
+        textType: 'client-markdown',
+        title: `:warning: ${PRODUCT}: no new findings, but the run could not compare everything`,
+        description: ['A hunt whose answer was cut left rare rows unchecked tonight.', ...problems].join('\n'),
+        nextSteps: ['Look for hosts writing or running many distinct dispatcher scripts, then narrow the lookback or add exclusions'],
+        keywords: [PRODUCT, 'truncated'],
+      },
+      metadata: metadata(report, 'RunProblems', `${s.problems.length} problems, no new findings`),
+    };
+  }
   // Slack cuts a section's text past SLACK_SECTION_CHARS: the card lists the rarest findings that fit, whole.
   const problemLines = boundedProblems(s.problems);
   const reserve = problemLines.join('\n').length + OMITTED_LINE_RESERVE;
@@ -62,13 +75,14 @@ export function renderChatbotNotification(report: AlertReport, options: RenderOp
     for (const alert of alerts) {
       if (listedFingerprints.length >= limits.maxAlerts) break;
       const { entry } = alert;
-      const values = hunt.identityFields.map((f) => {
+      const values = shownIdentityFields(alert).map((f) => {
         const note = nonAsciiNote(entry.identity[f]);
         return `${f.split('.').slice(-2).join('.')} ${slackCode(entry.identity[f], limits.maxValueChars)}${note ? ` :warning: _${note}_` : ''}`;
       });
       const block = [
         ...(header ? [header] : []),
         `• ${values.join(' · ')}`,
+        `   severity: ${slackPlain(severityText(alert))}`,
         `   why new: ${slackCode(alert.novelty, limits.maxValueChars)} · ${plural(entry.eventCount, 'event')} on ${slackCode(entry.hostNames.slice(0, 3).join(', ') || 'unknown host', 120)} · last ${entry.lastSeen ?? 'unknown'} · fp \`${entry.fingerprint.slice(0, 12)}\``,
       ];
       if (!fits(block)) break;

@@ -1,7 +1,7 @@
 import type { Alert, AlertReport } from '../alert-report';
 import { inertText, nonAsciiNote } from './inert-text';
 import { kibanaDiscoverUrl, osqueryFollowUp } from './follow-up';
-import { PRODUCT, byHunt, plural, type RenderOptions } from './report-view';
+import { PRODUCT, byHunt, plural, severityText, shownIdentityFields, type RenderOptions } from './report-view';
 import { OSQUERY_EXPECTATION, maliciousSteps } from './response-steps';
 import { triageCommand } from './triage-command';
 
@@ -27,11 +27,18 @@ export function renderEmail(report: AlertReport, options: RenderOptions, limits:
       '',
       ...s.hunts.map((h) => `- ${h.huntId}: ${h.status}, ${plural(h.learned, 'entry', 'entries')} learned${h.error ? ` (${inertText(h.error, 300)})` : ''}`),
     );
+  } else if (report.kind === 'problems') {
+    lines.push(
+      `${PRODUCT}: no new findings, but the run could not compare everything it should have.`,
+      '',
+      'Read the problems below: a hunt whose answer was cut left rare rows unchecked tonight.',
+      '',
+    );
   } else {
     lines.push(`${PRODUCT}: ${plural(report.alerts.length, 'new finding')} on NetworkManager dispatcher scripts (MITRE ATT&CK T1546).`, '');
     let listed = 0;
     for (const { hunt, alerts } of byHunt(report.alerts)) {
-      lines.push(`== ${hunt.id}: ${hunt.title} (${plural(alerts.length, 'new finding')}, severity ${hunt.severity}) ==`, '');
+      lines.push(`== ${hunt.id}: ${hunt.title} (${plural(alerts.length, 'new finding')}) ==`, '');
       for (const alert of alerts) {
         if (listed >= limits.maxAlerts) break;
         listed++;
@@ -62,8 +69,10 @@ function renderAlert(alert: Alert, options: RenderOptions, limits: EmailLimits):
   const v = (text: string | null | undefined) => inertText(text, limits.maxValueChars);
   const flag = (text: string | null | undefined) => (nonAsciiNote(text) ? `   ${nonAsciiNote(text)}` : '');
   return [
-    ...hunt.identityFields.map((field) => `  ${field}: ${v(entry.identity[field])}${flag(entry.identity[field])}`),
+    ...shownIdentityFields(alert).map((field) => `  ${field}: ${v(entry.identity[field])}${flag(entry.identity[field])}`),
+    `  severity: ${severityText(alert)}`,
     `  why new: ${v(alert.novelty)}${alert.republished ? ' (re-sent: an earlier run could not confirm this alert)' : ''}`,
+    ...Object.entries(entry.context ?? {}).filter(([, values]) => values.length > 0).map(([name, values]) => `  ${name.replaceAll('_', ' ')}: ${values.map((x) => v(x)).join(' | ')}`),
     `  hosts: ${entry.hostNames.map((h) => inertText(h, 100)).join(', ') || '(none reported)'}`,
     `  agents: ${entry.agentIds.map((a) => inertText(a, 100)).join(', ') || '(none reported)'}`,
     `  seen: ${plural(entry.eventCount, 'event')} on ${plural(entry.agentCount, 'agent')}, first ${entry.firstSeen ?? 'unknown'}, last ${entry.lastSeen ?? 'unknown'}`,

@@ -49,11 +49,15 @@ const kql = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"
 /** Percent-encoding of everything but unreserved characters: a linkifier ends a link at `)` or `'`, which rison uses. */
 const uriComponent = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-/** A Kibana Discover link over the finding's time range, filtered on its identity values where they are plain. */
+/** A Kibana Discover link over the finding's time range, filtered on the event fields holding its plain identity values. */
 export function kibanaDiscoverUrl(kibanaUrl: string, hunt: HuntDefinition, entry: BaselineEntry): string {
   const clauses = hunt.identityFields
-    .filter((field) => !entry.identityTruncated && kibanaFilterable(entry.identity[field]))
-    .map((field) => `${field}:${kql(entry.identity[field] as string)}`);
+    .filter((field) => (hunt.kibanaFields[field] ?? []).length > 0 && !entry.identityTruncated && kibanaFilterable(entry.identity[field]))
+    .map((field) => {
+      const value = kql(entry.identity[field] as string);
+      const any = (hunt.kibanaFields[field] as readonly string[]).map((eventField) => `${eventField}:${value}`);
+      return any.length === 1 ? (any[0] as string) : `(${any.join(' or ')})`;
+    });
   const from = entry.firstSeen ?? 'now-30d';
   const to = entry.lastSeen ? new Date(Date.parse(entry.lastSeen) + 60_000).toISOString() : 'now';
   const g = `(time:(from:${rison(from)},to:${rison(to)}))`;

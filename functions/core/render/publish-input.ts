@@ -2,7 +2,7 @@ import type { AlertReport } from '../alert-report';
 import { stringifyInert } from '../invisible-text';
 import { CHAT_LIMITS, renderChatbotNotification, type ChatLimits } from './chatbot-notification';
 import { EMAIL_LIMITS, renderEmail, type EmailLimits } from './email-text';
-import { highestSeverity, subjectLine, type RenderOptions } from './report-view';
+import { highestSeverity, reportHuntIds, subjectLine, type RenderOptions } from './report-view';
 import { STRUCTURED_LIMITS, renderStructuredMessage, type StructuredLimits } from './structured-message';
 
 /** SNS accepts 262,144 bytes for message, subject and attributes together; keep a margin. */
@@ -53,9 +53,13 @@ function shrink({ email, chat, structured }: Limits): Limits {
   };
 }
 
-/** Attributes for subscription filter policies: severity, hunt ids, number of new findings. */
+/**
+ * Attributes for subscription filter policies: severity, hunt ids, number of new findings. For one
+ * schema version `huntIds` also carries the earlier ids the hunts were split from
+ * (`dispatcher-child-process`), so that existing filter policies keep matching.
+ */
 function attributes(report: AlertReport): SnsPublishInput['MessageAttributes'] {
-  const huntIds = report.kind === 'new-findings' ? [...new Set(report.alerts.map((a) => a.hunt.id))] : [];
+  const huntIds = reportHuntIds(report);
   return {
     kind: { DataType: 'String', StringValue: report.kind },
     severity: { DataType: 'String', StringValue: highestSeverity(report) },

@@ -1,6 +1,7 @@
 import type { Alert, AlertReport } from '../alert-report';
 import type { HuntDefinition, Severity } from '../hunts/hunt-definition';
 import type { TriageTarget } from './triage-command';
+import { maxSeverity } from '../severity/finding-severity';
 
 /** Options every channel shares. */
 export interface RenderOptions {
@@ -13,8 +14,6 @@ export interface RenderOptions {
 }
 
 export const PRODUCT = 'nm-dispatcher-hunt';
-
-const SEVERITY_ORDER: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
 /** Rarest first: fewest agents, then fewest events, then most recent. */
 export function rarestFirst(alerts: readonly Alert[]): Alert[] {
@@ -40,7 +39,23 @@ export function byHunt(alerts: readonly Alert[]): { hunt: HuntDefinition; alerts
 
 export function highestSeverity(report: AlertReport): Severity | 'info' {
   if (report.kind !== 'new-findings' || report.alerts.length === 0) return 'info';
-  return report.alerts.reduce<Severity>((max, a) => (SEVERITY_ORDER.indexOf(a.hunt.severity) > SEVERITY_ORDER.indexOf(max) ? a.hunt.severity : max), 'low');
+  return report.alerts.reduce<Severity>((max, a) => maxSeverity(max, a.severity), 'low');
+}
+
+/** `high (reverse shell over /dev/tcp; interactive shell)` or `medium`: the severity and why. */
+export const severityText = (alert: Alert): string =>
+  alert.indicators.length > 0 ? `${alert.severity} (${alert.indicators.map((i) => i.title).join('; ')})` : alert.severity;
+
+/** Identity fields worth showing: those with a value (a write finding has no hash, a content finding no writer). */
+export const shownIdentityFields = (alert: Alert): string[] => {
+  const present = alert.hunt.identityFields.filter((f) => alert.entry.identity[f] !== null && alert.entry.identity[f] !== undefined);
+  return present.length > 0 ? present : [...alert.hunt.identityFields];
+};
+
+/** Ids of the hunts in a report, with the earlier ids they were split from, for subscription filters. */
+export function reportHuntIds(report: AlertReport): string[] {
+  if (report.kind !== 'new-findings') return [];
+  return [...new Set(report.alerts.flatMap((a) => [a.hunt.id, ...a.hunt.aliases]))];
 }
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -50,7 +65,9 @@ export function subjectLine(report: AlertReport): string {
   const subject =
     report.kind === 'baseline-initialised'
       ? `[${PRODUCT}] baseline initialised: ${plural(report.summary.totals.learned, 'entry', 'entries')}`
-      : `[${PRODUCT}] ${plural(report.alerts.length, 'new finding')} (${[...new Set(report.alerts.map((a) => a.hunt.id))].join(', ')})`;
+      : report.kind === 'problems'
+        ? `[${PRODUCT}] no new findings, ${plural(report.summary.problems.length, 'problem')} (${report.summary.hunts.filter((h) => h.truncated).map((h) => h.huntId).join(', ')} cut)`
+        : `[${PRODUCT}] ${plural(report.alerts.length, 'new finding')}, ${highestSeverity(report)}: ${[...new Set(report.alerts.map((a) => a.hunt.id.replace(/^dispatcher-/, '')))].join(', ')}`;
   const ascii = subject.replace(/[^\x20-\x7e]/g, '?');
   return ascii.length <= 100 ? ascii : `${ascii.slice(0, 97)}...`;
 }

@@ -3,7 +3,8 @@ import { truncate } from '../bounded-text';
 import { osqueryFollowUp } from './follow-up';
 import { highestSeverity, rarestFirst } from './report-view';
 
-export const SCHEMA_VERSION = 1;
+/** 2: three hunts (the process hunt was split), per-finding severity and indicators, context samples, cut answers. */
+export const SCHEMA_VERSION = 2;
 
 export interface StructuredLimits {
   readonly maxAlerts: number;
@@ -31,7 +32,7 @@ export function renderStructuredMessage(report: AlertReport, limits: StructuredL
       startedAt: s.startedAt,
       outcome: s.outcome,
       learning: s.learning,
-      hunts: s.hunts.map((h) => ({ huntId: h.huntId, status: h.status, rows: h.rows, truncated: h.truncated, partial: h.partial, new: h.new, known: h.known, learned: h.learned, ...(h.error ? { error: h.error } : {}) })),
+      hunts: s.hunts.map((h) => ({ huntId: h.huntId, status: h.status, rows: h.rows, truncated: h.truncated, ...(h.rowsCut !== undefined ? { rowsCut: h.rowsCut } : {}), warnings: h.warnings, partial: h.partial, new: h.new, known: h.known, learned: h.learned, ...(h.error ? { error: h.error } : {}) })),
       totals: s.totals,
       problems: s.problems,
     },
@@ -39,15 +40,17 @@ export function renderStructuredMessage(report: AlertReport, limits: StructuredL
       total: alerts.length,
       listed: listed.length,
       omitted: alerts.length - listed.length,
-      items: listed.map(({ hunt, entry, novelty, republished }) => ({
+      items: listed.map(({ hunt, entry, novelty, republished, severity, indicators }) => ({
         fingerprint: entry.fingerprint,
         huntId: hunt.id,
-        severity: hunt.severity,
+        severity,
+        indicators: indicators.map((i) => ({ id: i.id, title: i.title })),
         riskScore: hunt.riskScore,
         mitre: [...hunt.tactics, ...hunt.techniques].map((m) => m.id),
         identity: Object.fromEntries(hunt.identityFields.map((f) => [f, value(entry.identity[f] ?? null)])),
         identityTruncated: entry.identityTruncated,
         novelty: value(novelty),
+        context: Object.fromEntries(Object.entries(entry.context ?? {}).map(([name, values]) => [name, values.map((v) => value(v))])),
         republished,
         eventCount: entry.eventCount,
         agentCount: entry.agentCount,
